@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "erranalyze",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "erranalyze", targets: ["erranalyze"]),
+        .library(name: "ErrAnalyzeKit", targets: ["ErrAnalyzeKit"]),
+    ],
+    dependencies: [
+        // The only third-party dependency: the CLI's argument parsing. SQLite and zlib are
+        // Debian system libraries reached through the two module maps below.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "ErrAnalyzeKit",
+            dependencies: ["CZlib", "CSQLite"],
+            resources: [.copy("Catalogue/Builtin")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "erranalyze",
+            dependencies: [
+                "ErrAnalyzeKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ErrAnalyzeKitTests", dependencies: ["ErrAnalyzeKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ErrAnalyzeKit"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
