@@ -1,0 +1,66 @@
+/// The NCSA common and combined formats, the defaults of Apache and nginx:
+///
+///     host ident user [17/May/2015:10:05:03 +0000] "GET /path HTTP/1.1" 200 1234 "referer" "agent" …
+///
+/// Fields after the byte count (referer, user agent, anything a site appended) are not
+/// needed for error analysis and are skipped, so one parser reads both formats and their
+/// common extensions.
+public struct NCSALogParser: LineParser {
+    private var timestamps = CLFTimestampParser()
+
+    public init() {}
+
+    public mutating func parse(_ line: UnsafeRawBufferPointer, into record: inout RequestRecord) -> LineParseResult {
+        let n = line.count
+        if n == 0 { return .skip }
+        // host
+        guard let hostEnd = ByteScanning.find(UInt8(ascii: " "), in: line, from: 0) else { return .malformed(.unrecognisedLayout) }
+        // [timestamp] — ident and user sit between; a user name may itself contain spaces,
+        // so look for the bracket rather than counting fields.
+        guard let open = ByteScanning.find(UInt8(ascii: "["), in: line, from: hostEnd),
+              open + 28 <= n, line[open + 27] == UInt8(ascii: "]")
+        else { return .malformed(.unrecognisedLayout) }
+        guard let timestamp = timestamps.parse(ByteScanning.slice(line, open + 1, open + 27)) else {
+            return .malformed(.badTimestamp)
+        }
+        // "request" — the closing quote is the one followed by ` NNN`; a quote inside the
+        // request (escaped or not, as scanners send) does not end it.
+        let i = open + 28
+        guard i + 1 < n, line[i] == UInt8(ascii: " "), line[i + 1] == UInt8(ascii: "\"") else {
+            return .malformed(.badRequestLine)
+        }
+        let requestStart = i + 2
+        var close = requestStart
+        var status = 0
+        while true {
+            guard let q = ByteScanning.find(UInt8(ascii: "\""), in: line, from: close) else { return .malformed(.badStatus) }
+            if q + 5 <= n, line[q + 1] == UInt8(ascii: " "), let s = ByteScanning.status(in: line, at: q + 2),
+               q + 5 == n || line[q + 5] == UInt8(ascii: " ") {
+                close = q
+                status = s
+                break
+            }
+            close = q + 1
+        }
+        record.reset()
+        record.timestamp = timestamp
+        record.status = status
+        record.client = ByteScanning.slice(line, 0, hostEnd)
+        Self.splitRequest(ByteScanning.slice(line, requestStart, close), into: &record)
+        return .request
+    }
+
+    /// `GET /path HTTP/1.1` → method and target. A request line that is not of that shape
+    /// (`-`, binary junk from scanners) still counts as a request, with no method and no route.
+    @inline(__always)
+    static func splitRequest(_ request: UnsafeRawBufferPointer, into record: inout RequestRecord) {
+        guard let space = ByteScanning.find(UInt8(ascii: " "), in: request, from: 0), space > 0 else { return }
+        for k in 0..<space {
+            let c = request[k]
+            guard c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") else { return }
+        }
+        record.method = ByteScanning.slice(request, 0, space)
+        let targetEnd = ByteScanning.find(UInt8(ascii: " "), in: request, from: space + 1) ?? request.count
+        record.path = ByteScanning.slice(request, space + 1, targetEnd)
+    }
+}
