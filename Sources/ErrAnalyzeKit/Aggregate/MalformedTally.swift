@@ -1,0 +1,40 @@
+/// Lines that could not be read, by reason, with the first few kept as samples so that a
+/// person can see what went wrong.
+public struct MalformedTally: Sendable, Equatable {
+    public struct Sample: Sendable, Equatable {
+        /// 1-based line number in the file.
+        public var line: Int64
+        public var reason: MalformedReason
+        /// The start of the line, repaired to valid UTF-8.
+        public var text: String
+    }
+
+    public static let sampleLimit = 5
+    public static let sampleLength = 300
+
+    public private(set) var counts: [MalformedReason: Int64] = [:]
+    public private(set) var samples: [Sample] = []
+
+    public init() {}
+
+    public var total: Int64 { counts.values.reduce(0, +) }
+
+    public mutating func record(_ reason: MalformedReason, line: Int64, text: UnsafeRawBufferPointer) {
+        counts[reason, default: 0] += 1
+        if samples.count < Self.sampleLimit {
+            let kept = UnsafeRawBufferPointer(rebasing: text.prefix(Self.sampleLength))
+            let clean = String(decoding: kept, as: UTF8.self).map { $0.isASCII && ($0.asciiValue! < 0x20) ? "?" : $0 }
+            samples.append(Sample(line: line, reason: reason, text: String(clean)))
+        }
+    }
+
+    /// Adds another tally whose line numbers start after `lineOffset` lines.
+    public mutating func merge(_ other: MalformedTally, lineOffset: Int64) {
+        for (reason, count) in other.counts { counts[reason, default: 0] += count }
+        for sample in other.samples where samples.count < Self.sampleLimit {
+            var moved = sample
+            moved.line += lineOffset
+            samples.append(moved)
+        }
+    }
+}

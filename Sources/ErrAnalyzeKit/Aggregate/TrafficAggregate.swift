@@ -1,0 +1,130 @@
+/// In-memory additive counters for the requests of one worker (a file, or a chunk of one).
+///
+/// Strings are interned to ids local to this aggregate; `merge` re-maps another aggregate's
+/// ids by value, so that workers never share mutable state and results add up exactly.
+public struct TrafficAggregate {
+    public var routes = ByteInterner()
+    public var methods = ByteInterner()
+    public var codes = ByteInterner()
+    public var clients = ByteInterner()
+    public private(set) var traffic: [TrafficKey: TrafficCounts] = [:]
+    public private(set) var clientErrors: [ClientKey: ClientCounts] = [:]
+    public var malformed = MalformedTally()
+    /// Lines seen, including malformed and skipped ones.
+    public private(set) var lines: Int64 = 0
+    public private(set) var requests: Int64 = 0
+    public private(set) var firstTimestamp: Int64 = .max
+    public private(set) var lastTimestamp: Int64 = .min
+
+    /// Routes beyond this many distinct ones are counted under `otherRoute`, so that a
+    /// scanner requesting random URLs cannot grow memory and the database without bound.
+    public let maxRoutes: Int
+    public static let otherRoute = "(other)"
+    /// The route of requests whose request line had no usable target.
+    public static let noRoute = "(none)"
+
+    private let templater: RouteTemplater
+    private var routeScratch: [UInt8] = []
+    private var otherRouteID = -1
+
+    public init(templater: RouteTemplater = RouteTemplater(), maxRoutes: Int = 5000) {
+        self.templater = templater
+        self.maxRoutes = maxRoutes
+        routeScratch.reserveCapacity(256)
+    }
+
+    public var isEmpty: Bool { lines == 0 }
+
+    /// A new, empty aggregate with the same templating rules and route cap.
+    public func emptyCopy() -> TrafficAggregate {
+        TrafficAggregate(templater: templater, maxRoutes: maxRoutes)
+    }
+
+    /// Counts one parsed request.
+    @inline(__always)
+    public mutating func add(_ record: RequestRecord) {
+        lines += 1
+        requests += 1
+        let ts = record.timestamp
+        if ts < firstTimestamp { firstTimestamp = ts }
+        if ts > lastTimestamp { lastTimestamp = ts }
+        let hour = Int32(truncatingIfNeeded: ts >= 0 ? ts / 3600 : (ts - 3599) / 3600)
+
+        let route = routeID(record.path)
+        let method = methods.intern(record.method)
+        let code = record.errorCode.count == 0 ? TrafficKey.noCode : Int32(codes.intern(record.errorCode))
+        var flags: UInt8 = 0
+        if record.hasIdempotencyKey { flags |= TrafficFlags.idempotencyKey }
+        if record.hasRetryAfter { flags |= TrafficFlags.retryAfter }
+        let key = TrafficKey(hour: hour, route: Int32(route), method: Int32(method),
+                             status: Int16(truncatingIfNeeded: record.status), code: code, flags: flags)
+        let timed = record.durationMicros >= 0
+        traffic[key, default: TrafficCounts()] += TrafficCounts(
+            requests: 1, timedRequests: timed ? 1 : 0, durationMicros: timed ? record.durationMicros : 0)
+
+        if record.status >= 400 && record.client.count > 0 {
+            let client = ClientKey(hour: hour, client: Int32(clients.intern(record.client)))
+            clientErrors[client, default: ClientCounts()] += ClientCounts(errors: 1, rateLimited: record.status == 429 ? 1 : 0)
+        }
+    }
+
+    /// Counts a line that is not a request (a header, a comment, a blank line).
+    @inline(__always)
+    public mutating func addSkipped() {
+        lines += 1
+    }
+
+    /// Counts a line that should have been a request but could not be read.
+    public mutating func addMalformed(_ reason: MalformedReason, line: UnsafeRawBufferPointer) {
+        lines += 1
+        malformed.record(reason, line: lines, text: line)
+    }
+
+    @inline(__always)
+    private mutating func routeID(_ path: UnsafeRawBufferPointer) -> Int {
+        if path.count == 0 { return routes.intern(Self.noRoute) }
+        templater.template(path, into: &routeScratch)
+        return routeScratch.withUnsafeBytes { bytes in
+            if routes.count >= maxRoutes, routes.lookup(bytes) == nil {
+                if otherRouteID < 0 { otherRouteID = routes.lookup(Self.otherRoute) ?? routes.intern(Self.otherRoute) }
+                return otherRouteID
+            }
+            return routes.intern(bytes)
+        }
+    }
+
+    /// Adds `other`, whose line numbers follow this aggregate's lines.
+    public mutating func merge(_ other: TrafficAggregate) {
+        var routeMap = [Int](repeating: 0, count: other.routes.count)
+        for id in 0..<other.routes.count {
+            routeMap[id] = other.routes.bytes(id).withUnsafeBytes { bytes in
+                if routes.count >= maxRoutes, routes.lookup(bytes) == nil {
+                    return routes.lookup(Self.otherRoute) ?? routes.intern(Self.otherRoute)
+                }
+                return routes.intern(bytes)
+            }
+        }
+        let methodMap = Self.remap(other.methods, into: &methods)
+        let codeMap = Self.remap(other.codes, into: &codes)
+        let clientMap = Self.remap(other.clients, into: &clients)
+        for (key, counts) in other.traffic {
+            var moved = key
+            moved.route = Int32(routeMap[Int(key.route)])
+            moved.method = Int32(methodMap[Int(key.method)])
+            if key.code != TrafficKey.noCode { moved.code = Int32(codeMap[Int(key.code)]) }
+            traffic[moved, default: TrafficCounts()] += counts
+        }
+        for (key, counts) in other.clientErrors {
+            clientErrors[ClientKey(hour: key.hour, client: Int32(clientMap[Int(key.client)])), default: ClientCounts()] += counts
+        }
+        malformed.merge(other.malformed, lineOffset: lines)
+        lines += other.lines
+        requests += other.requests
+        firstTimestamp = min(firstTimestamp, other.firstTimestamp)
+        lastTimestamp = max(lastTimestamp, other.lastTimestamp)
+    }
+
+    private static func remap(_ source: ByteInterner, into target: inout ByteInterner) -> [Int] {
+        (0..<source.count).map { id in source.bytes(id).withUnsafeBytes { target.intern($0) } }
+    }
+}

@@ -1,0 +1,42 @@
+/// The per-line loop of one worker: split, parse, count; and, every `checkpointEvery` bytes
+/// of content, hand the aggregate so far to `checkpoint` (which commits it) at a line boundary.
+///
+/// Generic over the parser so that the parser's methods are called directly; the format's
+/// existential parser is opened once per run, not once per line.
+enum LineConsumer {
+    /// - Parameters:
+    ///   - checkpointEvery: bytes of content between checkpoints; nil for none.
+    ///   - checkpoint: receives the aggregate so far and the stream position after its last
+    ///     line; the aggregate starts empty again afterwards.
+    static func run(format: LogFormat, reader: LineReader, aggregate: inout TrafficAggregate,
+                    includeUnterminatedTail: Bool, checkpointEvery: Int64? = nil,
+                    checkpoint: (TrafficAggregate, Int64) throws -> Void = { _, _ in }) throws {
+        func open<P: LineParser>(_ parser: P) throws {
+            var parser = parser
+            try loop(parser: &parser, reader: reader, aggregate: &aggregate, includeUnterminatedTail: includeUnterminatedTail,
+                     checkpointEvery: checkpointEvery, checkpoint: checkpoint)
+        }
+        try open(format.makeParser())
+    }
+
+    static func loop<P: LineParser>(parser: inout P, reader: LineReader, aggregate: inout TrafficAggregate,
+                                    includeUnterminatedTail: Bool, checkpointEvery: Int64?,
+                                    checkpoint: (TrafficAggregate, Int64) throws -> Void) throws {
+        var record = RequestRecord()
+        var nextCheckpoint = checkpointEvery.map { reader.consumedOffset + $0 } ?? .max
+        try reader.forEachLine(includeUnterminatedTail: includeUnterminatedTail, onLine: { line in
+            switch parser.parse(line, into: &record) {
+            case .request: aggregate.add(record)
+            case .skip: aggregate.addSkipped()
+            case .malformed(let reason): aggregate.addMalformed(reason, line: line)
+            }
+            if reader.consumedOffset >= nextCheckpoint, let every = checkpointEvery {
+                try checkpoint(aggregate, reader.consumedOffset)
+                aggregate = aggregate.emptyCopy()
+                nextCheckpoint = reader.consumedOffset + every
+            }
+        }, onOverlongLine: {
+            aggregate.addMalformed(.lineTooLong, line: .empty)
+        })
+    }
+}

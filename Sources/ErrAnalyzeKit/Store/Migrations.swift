@@ -1,0 +1,87 @@
+/// The database schema as an ordered list of migrations, applied in order and recorded in
+/// `PRAGMA user_version`, so that a database made by an older erranalyze is upgraded in
+/// place and one made by a newer erranalyze is refused rather than damaged.
+enum Migrations {
+    static let all: [String] = [
+        // 1: aggregates, interned strings, the ledger of ingested files, malformed lines.
+        """
+        CREATE TABLE routes  (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+        CREATE TABLE methods (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+        CREATE TABLE codes   (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+        CREATE TABLE clients (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+
+        -- Additive counters per hour × route × method × status × code × request flags.
+        -- code_id 0 means no code was logged. Never averages: sums merge by addition.
+        CREATE TABLE traffic (
+            hour           INTEGER NOT NULL,
+            route_id       INTEGER NOT NULL,
+            method_id      INTEGER NOT NULL,
+            status         INTEGER NOT NULL,
+            code_id        INTEGER NOT NULL,
+            flags          INTEGER NOT NULL,
+            requests       INTEGER NOT NULL,
+            timed_requests INTEGER NOT NULL,
+            duration_us    INTEGER NOT NULL,
+            PRIMARY KEY (hour, route_id, method_id, status, code_id, flags)
+        ) WITHOUT ROWID;
+
+        -- Errors per client per hour (only errors: all requests per client would dwarf the rest).
+        CREATE TABLE client_errors (
+            hour         INTEGER NOT NULL,
+            client_id    INTEGER NOT NULL,
+            errors       INTEGER NOT NULL,
+            rate_limited INTEGER NOT NULL,
+            PRIMARY KEY (hour, client_id)
+        ) WITHOUT ROWID;
+
+        -- The ledger: one row per distinct file content, found again by the fingerprint of
+        -- its first bytes whatever it is called later (rotation, compression).
+        CREATE TABLE files (
+            id                 INTEGER PRIMARY KEY,
+            fingerprint        BLOB NOT NULL,
+            fingerprint_length INTEGER NOT NULL,
+            path               TEXT NOT NULL,
+            format             TEXT NOT NULL,
+            compressed         INTEGER NOT NULL,
+            bytes_read         INTEGER NOT NULL,
+            lines              INTEGER NOT NULL,
+            requests           INTEGER NOT NULL,
+            malformed          INTEGER NOT NULL,
+            first_ts           INTEGER,
+            last_ts            INTEGER,
+            first_ingested     INTEGER NOT NULL,
+            last_ingested      INTEGER NOT NULL
+        );
+        CREATE INDEX files_by_fingerprint ON files (fingerprint_length, fingerprint);
+
+        CREATE TABLE malformed (
+            file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+            reason  INTEGER NOT NULL,
+            count   INTEGER NOT NULL,
+            PRIMARY KEY (file_id, reason)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE malformed_samples (
+            file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+            line    INTEGER NOT NULL,
+            reason  INTEGER NOT NULL,
+            text    TEXT NOT NULL
+        );
+        """,
+    ]
+
+    /// Brings the database up to the current schema.
+    static func migrate(_ db: SQLiteConnection) throws {
+        let version = try db.prepare("PRAGMA user_version").firstRow { Int($0.int(0)) } ?? 0
+        if version > all.count {
+            throw StoreError(message: "\(db.path): made by a newer erranalyze (schema \(version), this one knows \(all.count))", code: 0)
+        }
+        guard version < all.count else { return }
+        try db.writeTransaction {
+            for index in version..<all.count {
+                try db.execute(all[index])
+            }
+            try db.execute("PRAGMA user_version = \(all.count)")
+        }
+    }
+}

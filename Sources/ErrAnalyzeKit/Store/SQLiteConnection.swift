@@ -1,0 +1,183 @@
+import CSQLite
+import Glibc
+
+/// A failure reported by SQLite, with the statement or file it concerns.
+public struct StoreError: Error, CustomStringConvertible {
+    public var message: String
+    public var code: Int32
+
+    public var description: String { message }
+
+    /// The database is locked by another process for longer than the busy timeout.
+    public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
+    /// The disk or the database quota is full.
+    public var isFull: Bool { code == SQLITE_FULL }
+}
+
+/// A thin, owned wrapper around one `sqlite3*` connection: just what the store needs
+/// (prepared statements, transactions, errors with messages), nothing clever.
+public final class SQLiteConnection {
+    let handle: OpaquePointer
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path`.
+    public init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 60_000) throws {
+        self.path = path
+        var db: OpaquePointer?
+        let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            if let db { sqlite3_close(db) }
+            throw StoreError(message: "\(path): \(message)", code: rc)
+        }
+        handle = db
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        sqlite3_extended_result_codes(db, 0)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    /// Runs one or more statements that return no rows.
+    public func execute(_ sql: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if rc != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(errorMessage)
+            throw StoreError(message: "\(path): \(message)", code: rc)
+        }
+    }
+
+    public func prepare(_ sql: String) throws -> SQLiteStatement {
+        try SQLiteStatement(connection: self, sql: sql)
+    }
+
+    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT` (taking the write lock up front, so
+    /// that two writers queue rather than deadlock), rolling back if it throws.
+    public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Runs `body` in a read transaction, so that every query sees one snapshot.
+    public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN")
+        defer { try? execute("COMMIT") }
+        return try body()
+    }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    func error(_ rc: Int32, _ context: String) -> StoreError {
+        StoreError(message: "\(path): \(String(cString: sqlite3_errmsg(handle))) (\(context))", code: rc)
+    }
+}
+
+/// A prepared statement, reset and re-bound for each use.
+public final class SQLiteStatement {
+    private let connection: SQLiteConnection
+    private let statement: OpaquePointer
+    private let sql: String
+
+    init(connection: SQLiteConnection, sql: String) throws {
+        self.connection = connection
+        self.sql = sql
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw connection.error(rc, sql) }
+        statement = stmt
+    }
+
+    deinit { sqlite3_finalize(statement) }
+
+    /// Binds `values` to the parameters in order (Int64, Int, String, [UInt8], Double or nil).
+    @discardableResult
+    public func bind(_ values: [Any?]) throws -> SQLiteStatement {
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let rc: Int32
+            switch value {
+            case nil: rc = sqlite3_bind_null(statement, index)
+            case let v as Int64: rc = sqlite3_bind_int64(statement, index, v)
+            case let v as Int: rc = sqlite3_bind_int64(statement, index, Int64(v))
+            case let v as Int32: rc = sqlite3_bind_int64(statement, index, Int64(v))
+            case let v as Bool: rc = sqlite3_bind_int64(statement, index, v ? 1 : 0)
+            case let v as Double: rc = sqlite3_bind_double(statement, index, v)
+            case let v as String: rc = sqlite3_bind_text(statement, index, v, -1, SQLITE_TRANSIENT)
+            case let v as [UInt8]:
+                rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
+            default: preconditionFailure("unsupported SQLite binding \(type(of: value))")
+            }
+            guard rc == SQLITE_OK else { throw connection.error(rc, sql) }
+        }
+        return self
+    }
+
+    /// Binds integers without boxing: the path taken for every aggregate row.
+    @inline(__always)
+    public func bindIntegers(_ values: Int64...) {
+        sqlite3_reset(statement)
+        for (offset, value) in values.enumerated() { sqlite3_bind_int64(statement, Int32(offset + 1), value) }
+    }
+
+    /// Runs a statement that returns no rows.
+    public func run() throws {
+        let rc = sqlite3_step(statement)
+        guard rc == SQLITE_DONE || rc == SQLITE_ROW else { throw connection.error(rc, sql) }
+        sqlite3_reset(statement)
+    }
+
+    /// Steps through the result rows.
+    public func forEachRow(_ body: (SQLiteRow) throws -> Void) throws {
+        defer { sqlite3_reset(statement) }
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else { throw connection.error(rc, sql) }
+            try body(SQLiteRow(statement: statement))
+        }
+    }
+
+    /// The first row, mapped, or nil.
+    public func firstRow<T>(_ body: (SQLiteRow) throws -> T) throws -> T? {
+        var result: T?
+        defer { sqlite3_reset(statement) }
+        let rc = sqlite3_step(statement)
+        if rc == SQLITE_ROW { result = try body(SQLiteRow(statement: statement)) } else if rc != SQLITE_DONE {
+            throw connection.error(rc, sql)
+        }
+        return result
+    }
+}
+
+/// Column access on the current row of a statement.
+public struct SQLiteRow {
+    let statement: OpaquePointer
+
+    public func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+    public func double(_ column: Int32) -> Double { sqlite3_column_double(statement, column) }
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+    public func string(_ column: Int32) -> String {
+        guard let text = sqlite3_column_text(statement, column) else { return "" }
+        return String(cString: text)
+    }
+    public func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
+    public func blob(_ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard count > 0, let base = sqlite3_column_blob(statement, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: base, count: count))
+    }
+}
+
+/// SQLite's "copy this value now" destructor, which Swift cannot import as a macro.
+let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -1,0 +1,300 @@
+import Glibc
+
+/// The SQLite implementation of `AggregateStore`: one database file, WAL journal (readers
+/// never block the writer), every ingest step in one `BEGIN IMMEDIATE` transaction.
+public final class SQLiteStore: AggregateStore {
+    public let connection: SQLiteConnection
+    private var stringIDs: [String: [String: Int64]] = [:]
+
+    /// Opens or creates the database at `path`, creating its folder, and migrates it.
+    public init(path: String, readOnly: Bool = false) throws {
+        if !readOnly { try Self.createParentDirectory(of: path) }
+        if readOnly && access(path, F_OK) != 0 {
+            throw StoreError(message: "\(path): no database here yet (run `erranalyze ingest` first, or pass --db)", code: 0)
+        }
+        connection = try SQLiteConnection(path: path, readOnly: readOnly)
+        do {
+            if !readOnly {
+                try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+                try Migrations.migrate(connection)
+            } else {
+                _ = try connection.prepare("SELECT count(*) FROM sqlite_master").firstRow { $0.int(0) }
+            }
+        } catch let error as StoreError where error.code == 26 /* SQLITE_NOTADB */ {
+            throw StoreError(message: "\(path): not an erranalyze database (file is not a database)", code: error.code)
+        }
+    }
+
+    /// The default database path: `$ERRANALYZE_DB`, else `$XDG_DATA_HOME/erranalyze/erranalyze.sqlite`,
+    /// else `~/.local/share/erranalyze/erranalyze.sqlite`.
+    public static func defaultPath(environment: [String: String]) -> String {
+        if let explicit = environment["ERRANALYZE_DB"], !explicit.isEmpty { return explicit }
+        let dataHome: String
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
+            dataHome = xdg
+        } else {
+            dataHome = (environment["HOME"] ?? ".") + "/.local/share"
+        }
+        return dataHome + "/erranalyze/erranalyze.sqlite"
+    }
+
+    static func createParentDirectory(of path: String) throws {
+        guard let slash = path.lastIndex(of: "/") else { return }
+        let directory = String(path[..<slash])
+        guard !directory.isEmpty else { return }
+        var partial = directory.hasPrefix("/") ? "" : "."
+        for component in directory.split(separator: "/") {
+            partial += "/" + component
+            if mkdir(partial, 0o755) != 0 && errno != EEXIST {
+                throw StoreError(message: "\(partial): cannot create folder for the database (\(String(cString: strerror(errno))))", code: 0)
+            }
+        }
+    }
+
+    // MARK: Ledger
+
+    public func findLedgerEntry(head: [UInt8]) throws -> LedgerEntry? {
+        guard !head.isEmpty else { return nil }
+        let lengths = try connection.prepare(
+            "SELECT DISTINCT fingerprint_length FROM files WHERE fingerprint_length <= ? ORDER BY fingerprint_length DESC")
+        var candidates: [Int] = []
+        try lengths.bind([head.count]).forEachRow { candidates.append(Int($0.int(0))) }
+        let lookup = try connection.prepare(
+            "SELECT \(Self.ledgerColumns) FROM files WHERE fingerprint_length = ? AND fingerprint = ? ORDER BY last_ingested DESC LIMIT 1")
+        for length in candidates where length > 0 {
+            let fingerprint = ContentFingerprint(of: Array(head[0..<length]))
+            if let entry = try lookup.bind([length, fingerprint.hash]).firstRow(Self.ledgerEntry) { return entry }
+        }
+        return nil
+    }
+
+    static let ledgerColumns = """
+        id, path, fingerprint_length, fingerprint, format, compressed, bytes_read, lines, requests, malformed,
+        first_ts, last_ts, first_ingested, last_ingested
+        """
+
+    static func ledgerEntry(_ row: SQLiteRow) -> LedgerEntry {
+        LedgerEntry(id: row.int(0), path: row.string(1),
+                    fingerprint: ContentFingerprint(length: Int(row.int(2)), hash: row.blob(3)),
+                    format: row.string(4), compressed: row.int(5) != 0, bytesRead: row.int(6), lines: row.int(7),
+                    requests: row.int(8), malformed: row.int(9),
+                    firstTimestamp: row.isNull(10) ? nil : row.int(10), lastTimestamp: row.isNull(11) ? nil : row.int(11),
+                    firstIngested: row.int(12), lastIngested: row.int(13))
+    }
+
+    public func ledgerEntries() throws -> [LedgerEntry] {
+        var entries: [LedgerEntry] = []
+        try connection.prepare("SELECT \(Self.ledgerColumns) FROM files ORDER BY last_ingested, id").forEachRow {
+            entries.append(Self.ledgerEntry($0))
+        }
+        return entries
+    }
+
+    // MARK: Commit
+
+    @discardableResult
+    public func commit(_ checkpoint: IngestCheckpoint) throws -> Int64 {
+        try connection.writeTransaction {
+            let entryID = try advanceLedger(checkpoint)
+            try writeAggregate(checkpoint.aggregate, fileID: entryID)
+            return entryID
+        }
+    }
+
+    /// Moves the ledger's read position, refusing if another process moved it first.
+    private func advanceLedger(_ c: IngestCheckpoint) throws -> Int64 {
+        let a = c.aggregate
+        let first: Int64? = a.requests > 0 ? a.firstTimestamp : nil
+        let last: Int64? = a.requests > 0 ? a.lastTimestamp : nil
+        if let id = c.entryID {
+            let current = try connection.prepare("SELECT bytes_read FROM files WHERE id = ?").bind([id]).firstRow { $0.int(0) }
+            guard current == c.expectedBytesRead else { throw StoreConflict(path: c.path) }
+            try connection.prepare("""
+                UPDATE files SET path = ?, fingerprint = ?, fingerprint_length = ?, format = ?, compressed = ?,
+                    bytes_read = ?, lines = lines + ?, requests = requests + ?, malformed = malformed + ?,
+                    first_ts = CASE WHEN first_ts IS NULL OR ? < first_ts THEN ? ELSE first_ts END,
+                    last_ts = CASE WHEN last_ts IS NULL OR ? > last_ts THEN ? ELSE last_ts END,
+                    last_ingested = ?
+                WHERE id = ?
+                """).bind([c.path, c.fingerprint.hash, c.fingerprint.length, c.format, c.compressed,
+                           c.bytesRead, a.lines, a.requests, a.malformed.total,
+                           first, first, last, last, c.now, id]).run()
+            return id
+        }
+        // A new file: another process may have recorded the same content meanwhile.
+        let clash = try connection.prepare("SELECT id FROM files WHERE fingerprint_length = ? AND fingerprint = ?")
+            .bind([c.fingerprint.length, c.fingerprint.hash]).firstRow { $0.int(0) }
+        guard clash == nil else { throw StoreConflict(path: c.path) }
+        try connection.prepare("""
+            INSERT INTO files (fingerprint, fingerprint_length, path, format, compressed, bytes_read, lines, requests,
+                               malformed, first_ts, last_ts, first_ingested, last_ingested)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).bind([c.fingerprint.hash, c.fingerprint.length, c.path, c.format, c.compressed, c.bytesRead,
+                       a.lines, a.requests, a.malformed.total, first, last, c.now, c.now]).run()
+        return connection.lastInsertRowID
+    }
+
+    private func writeAggregate(_ a: TrafficAggregate, fileID: Int64) throws {
+        let routeIDs = try storeStrings(a.routes, table: "routes")
+        let methodIDs = try storeStrings(a.methods, table: "methods")
+        let codeIDs = try storeStrings(a.codes, table: "codes")
+        let clientIDs = try storeStrings(a.clients, table: "clients")
+
+        let upsertTraffic = try connection.prepare("""
+            INSERT INTO traffic (hour, route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (hour, route_id, method_id, status, code_id, flags) DO UPDATE SET
+                requests = requests + excluded.requests,
+                timed_requests = timed_requests + excluded.timed_requests,
+                duration_us = duration_us + excluded.duration_us
+            """)
+        for (key, counts) in a.traffic {
+            upsertTraffic.bindIntegers(Int64(key.hour), routeIDs[Int(key.route)], methodIDs[Int(key.method)],
+                                       Int64(key.status), key.code == TrafficKey.noCode ? 0 : codeIDs[Int(key.code)],
+                                       Int64(key.flags), counts.requests, counts.timedRequests, counts.durationMicros)
+            try upsertTraffic.run()
+        }
+        let upsertClient = try connection.prepare("""
+            INSERT INTO client_errors (hour, client_id, errors, rate_limited) VALUES (?, ?, ?, ?)
+            ON CONFLICT (hour, client_id) DO UPDATE SET
+                errors = errors + excluded.errors, rate_limited = rate_limited + excluded.rate_limited
+            """)
+        for (key, counts) in a.clientErrors {
+            upsertClient.bindIntegers(Int64(key.hour), clientIDs[Int(key.client)], counts.errors, counts.rateLimited)
+            try upsertClient.run()
+        }
+        let upsertMalformed = try connection.prepare("""
+            INSERT INTO malformed (file_id, reason, count) VALUES (?, ?, ?)
+            ON CONFLICT (file_id, reason) DO UPDATE SET count = count + excluded.count
+            """)
+        for (reason, count) in a.malformed.counts {
+            upsertMalformed.bindIntegers(fileID, Int64(reason.rawValue), count)
+            try upsertMalformed.run()
+        }
+        if !a.malformed.samples.isEmpty {
+            let existing = try connection.prepare("SELECT count(*), coalesce(max(line), 0) FROM malformed_samples WHERE file_id = ?")
+                .bind([fileID]).firstRow { ($0.int(0), $0.int(1)) } ?? (0, 0)
+            let lineBase = try connection.prepare("SELECT lines FROM files WHERE id = ?").bind([fileID]).firstRow { $0.int(0) } ?? 0
+            let insertSample = try connection.prepare("INSERT INTO malformed_samples (file_id, line, reason, text) VALUES (?, ?, ?, ?)")
+            // Line numbers in the aggregate count from this step's first line; the ledger
+            // already includes this step's lines, so the step began after (lines - a.lines).
+            let offset = lineBase - a.lines
+            for sample in a.malformed.samples.prefix(max(0, MalformedTally.sampleLimit - Int(existing.0))) {
+                try insertSample.bind([fileID, sample.line + offset, Int(sample.reason.rawValue), sample.text]).run()
+            }
+        }
+    }
+
+    /// Database ids for an aggregate's interned strings, adding the new ones.
+    private func storeStrings(_ interner: ByteInterner, table: String) throws -> [Int64] {
+        guard interner.count > 0 else { return [] }
+        let insert = try connection.prepare("INSERT INTO \(table) (value) VALUES (?) ON CONFLICT (value) DO NOTHING")
+        let select = try connection.prepare("SELECT id FROM \(table) WHERE value = ?")
+        var cache = stringIDs[table] ?? [:]
+        var ids = [Int64](repeating: 0, count: interner.count)
+        for local in 0..<interner.count {
+            let value = interner.string(local)
+            if let known = cache[value] { ids[local] = known; continue }
+            try insert.bind([value]).run()
+            guard let id = try select.bind([value]).firstRow({ $0.int(0) }) else {
+                throw StoreError(message: "\(connection.path): could not record \(table) value", code: 0)
+            }
+            ids[local] = id
+            cache[value] = id
+        }
+        stringIDs[table] = cache
+        return ids
+    }
+
+    // MARK: Queries
+
+    private func windowClause(_ window: HourWindow, column: String = "hour") -> (String, [Any?]) {
+        var parts: [String] = []
+        var values: [Any?] = []
+        if let first = window.first { parts.append("\(column) >= ?"); values.append(Int64(first)) }
+        if let last = window.last { parts.append("\(column) <= ?"); values.append(Int64(last)) }
+        return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), values)
+    }
+
+    private func names(_ table: String) throws -> [Int64: String] {
+        var map: [Int64: String] = [:]
+        try connection.prepare("SELECT id, value FROM \(table)").forEachRow { map[$0.int(0)] = $0.string(1) }
+        return map
+    }
+
+    public func trafficGroups(in window: HourWindow) throws -> [TrafficGroup] {
+        try connection.readTransaction {
+            let routes = try names("routes"), methods = try names("methods"), codes = try names("codes")
+            let (clause, values) = windowClause(window)
+            var groups: [TrafficGroup] = []
+            try connection.prepare("""
+                SELECT route_id, method_id, status, code_id, flags, sum(requests), sum(timed_requests), sum(duration_us)
+                FROM traffic WHERE \(clause) GROUP BY route_id, method_id, status, code_id, flags
+                """).bind(values).forEachRow { row in
+                let codeID = row.int(3)
+                groups.append(TrafficGroup(
+                    route: routes[row.int(0)] ?? "?", method: methods[row.int(1)] ?? "", status: Int(row.int(2)),
+                    code: codeID == 0 ? nil : codes[codeID], flags: UInt8(truncatingIfNeeded: row.int(4)),
+                    counts: TrafficCounts(requests: row.int(5), timedRequests: row.int(6), durationMicros: row.int(7))))
+            }
+            return groups
+        }
+    }
+
+    public func hourlyStatusCounts(in window: HourWindow) throws -> [HourlyStatusCount] {
+        let (clause, values) = windowClause(window)
+        var result: [HourlyStatusCount] = []
+        try connection.prepare("SELECT hour, status, sum(requests) FROM traffic WHERE \(clause) GROUP BY hour, status ORDER BY hour, status")
+            .bind(values).forEachRow {
+                result.append(HourlyStatusCount(hour: Int32($0.int(0)), status: Int($0.int(1)), requests: $0.int(2)))
+            }
+        return result
+    }
+
+    public func clientErrors(in window: HourWindow, limit: Int) throws -> [ClientErrorTotal] {
+        let (clause, values) = windowClause(window, column: "e.hour")
+        var result: [ClientErrorTotal] = []
+        try connection.prepare("""
+            SELECT c.value, sum(e.errors) AS errors, sum(e.rate_limited) FROM client_errors e JOIN clients c ON c.id = e.client_id
+            WHERE \(clause) GROUP BY e.client_id ORDER BY errors DESC, c.value LIMIT ?
+            """).bind(values + [limit]).forEachRow {
+                result.append(ClientErrorTotal(client: $0.string(0), errors: $0.int(1), rateLimited: $0.int(2)))
+            }
+        return result
+    }
+
+    public func malformedSummary(in window: HourWindow) throws -> MalformedSummary {
+        // Malformed lines have no trustworthy time; they belong to the window through their
+        // file's time range (files with no readable request at all belong to every window).
+        var parts: [String] = []
+        var values: [Any?] = []
+        if let first = window.first {
+            parts.append("(f.last_ts IS NULL OR f.last_ts >= ?)"); values.append(Int64(first) * 3600)
+        }
+        if let last = window.last {
+            parts.append("(f.first_ts IS NULL OR f.first_ts < ?)"); values.append((Int64(last) + 1) * 3600)
+        }
+        let clause = parts.isEmpty ? "1" : parts.joined(separator: " AND ")
+        var summary = MalformedSummary()
+        try connection.prepare("SELECT m.reason, sum(m.count) FROM malformed m JOIN files f ON f.id = m.file_id WHERE \(clause) GROUP BY m.reason")
+            .bind(values).forEachRow { row in
+                guard let reason = MalformedReason(rawValue: UInt8(truncatingIfNeeded: row.int(0))) else { return }
+                summary.byReason[reason, default: 0] += row.int(1)
+                summary.total += row.int(1)
+            }
+        try connection.prepare("""
+            SELECT f.path, s.line, s.reason, s.text FROM malformed_samples s JOIN files f ON f.id = s.file_id
+            WHERE \(clause) ORDER BY f.last_ingested DESC, s.line LIMIT 10
+            """).bind(values).forEachRow { row in
+                guard let reason = MalformedReason(rawValue: UInt8(truncatingIfNeeded: row.int(2))) else { return }
+                summary.samples.append(.init(path: row.string(0), line: row.int(1), reason: reason, text: row.string(3)))
+            }
+        return summary
+    }
+
+    public func dataHours() throws -> (first: Int32, last: Int32)? {
+        try connection.prepare("SELECT min(hour), max(hour) FROM traffic").firstRow { row in
+            row.isNull(0) ? nil : (Int32(row.int(0)), Int32(row.int(1)))
+        } ?? nil
+    }
+}
