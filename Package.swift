@@ -29,6 +29,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Micro-benchmarks of the hot paths, for developers: `swift run -c release erranalyze-microbench`.
+        .executableTarget(name: "erranalyze-microbench", dependencies: ["ErrAnalyzeKit"]),
         .testTarget(name: "ErrAnalyzeKitTests", dependencies: ["ErrAnalyzeKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ErrAnalyzeKit"]),
     ],
