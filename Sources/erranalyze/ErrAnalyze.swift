@@ -4,6 +4,7 @@ import ArgumentParser
 struct ErrAnalyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "erranalyze",
-        abstract: "Analyse API error traffic in access and JSON logs."
+        abstract: "Analyse API error traffic in access and JSON logs.",
+        subcommands: [CatalogueCommand.self]
     )
 }

@@ -1,0 +1,35 @@
+import ArgumentParser
+
+/// `erranalyze catalogue …`: inspect, validate and create error catalogues.
+struct CatalogueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalogue",
+        abstract: "Inspect, validate and create error catalogues.",
+        discussion: """
+        A catalogue is a JSON file (schema erranalyze.catalogue/v1) listing an API's error codes \
+        with their HTTP statuses, category, meaning, action and retry policy, plus status rules \
+        for responses without a known code. Built-in catalogues: opsmerge, crm-connect, \
+        marketing, extraction, http. See docs/catalogue.md for the format.
+
+        Precedence: your files first (in the order given), then built-ins (in the order given; \
+        default opsmerge, crm-connect, marketing, extraction, http). The first catalogue that \
+        defines a code, or has a rule for a status, wins.
+
+        Examples:
+          erranalyze catalogue list
+          erranalyze catalogue show FORBIDDEN
+          erranalyze catalogue classify --status 503 --method POST --catalogue marketing
+          erranalyze catalogue import errors.md --output my-api.json
+          erranalyze catalogue validate my-api.json
+          erranalyze report --catalogue my-api.json --catalogue all
+        """,
+        subcommands: [
+            CatalogueListCommand.self,
+            CatalogueShowCommand.self,
+            CatalogueClassifyCommand.self,
+            CatalogueValidateCommand.self,
+            CatalogueImportCommand.self,
+            CatalogueFormatCommand.self,
+        ]
+    )
+}
