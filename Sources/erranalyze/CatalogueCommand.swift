@@ -12,8 +12,10 @@ struct CatalogueCommand: ParsableCommand {
         marketing, extraction, http. See docs/catalogue.md for the format.
 
         Precedence: your files first (in the order given), then built-ins (in the order given; \
-        default opsmerge, crm-connect, marketing, extraction, http). The first catalogue that \
-        defines a code, or has a rule for a status, wins.
+        default http, opsmerge, crm-connect, marketing, extraction; http is appended when left \
+        out). The first catalogue that defines a code, or has a rule for a status, wins. http \
+        has only status rules, so by default a response without a known code gets generic HTTP \
+        semantics; select an API's catalogue to apply its own status rules.
 
         Examples:
           erranalyze catalogue list

@@ -7,11 +7,18 @@ import Foundation
 /// elsewhere). A missing catalogue must be a clear error, not a crash, so the bundle is
 /// searched for here, in the places `Bundle.module` would look and a few more.
 public enum BuiltinCatalogues {
-    /// The built-ins in their default precedence order: the most complete API catalogue
-    /// first, the generic HTTP status semantics last (where they act as the floor).
-    public static let order = ["opsmerge", "crm-connect", "marketing", "extraction", "http"]
+    /// The built-ins in their default precedence order.
+    ///
+    /// `http` defines no codes, only status rules, and comes first: with the default
+    /// selection the origin of the traffic is unknown, so a response without a known code
+    /// gets generic HTTP semantics rather than one API's catch-all ("do not retry on 4xx"
+    /// would make a 408 fatal). Selecting an API catalogue explicitly puts its status rules
+    /// first. Among the code catalogues the most complete comes first: where seed 002 and
+    /// seed 004 define the same code, opsmerge's entry applies.
+    public static let order = ["http", "opsmerge", "crm-connect", "marketing", "extraction"]
 
-    /// The catalogue always consulted last so that every status has a rule.
+    /// The catalogue that is always active: appended last when a selection leaves it out,
+    /// so that every status has a rule.
     public static let floor = "http"
 
     /// Overrides the search: a directory holding the built-in `*.json` files.

@@ -5,7 +5,7 @@ import Foundation
 /// Precedence (the first catalogue that defines a code, or has a rule for a status, wins):
 /// 1. the user's files, in the order given;
 /// 2. the selected built-ins, in the order given; `all`, or no selection at all, means every
-///    built-in in `BuiltinCatalogues.order`;
+///    built-in in `BuiltinCatalogues.order` (http, opsmerge, crm-connect, marketing, extraction);
 /// 3. the `http` built-in, appended when not selected, so that every status has a rule.
 ///
 /// A file whose `name` equals a selected built-in's replaces that built-in, so a user can
