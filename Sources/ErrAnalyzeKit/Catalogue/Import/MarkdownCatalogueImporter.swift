@@ -171,7 +171,7 @@ public enum MarkdownCatalogueImporter {
                 func isOne(of words: [String]) -> Bool { words.contains(name) }
                 if status == nil, name.contains("http") || name.contains("status") {
                     status = i
-                } else if code == nil, name.contains("code") || isOne(of: ["error", "name", "error name", "identifier", "type", "error type", "id"]) {
+                } else if code == nil, name.contains("code") || isOne(of: ["error", "error name", "error type", "identifier"]) {
                     code = i
                 } else if meaning == nil, isOne(of: ["message", "meaning", "description", "when it appears", "summary", "details",
                                                        "detail", "title", "explanation", "reason", "cause", "error message"]) {

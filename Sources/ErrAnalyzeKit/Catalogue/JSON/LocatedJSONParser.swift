@@ -183,7 +183,7 @@ struct LocatedJSONParser {
             }
         }
         while true {
-            guard index < bytes.count else { throw fail("unterminated string (opened at \(start))") }
+            guard index < bytes.count else { throw fail("unterminated string: no closing quote before the end of the file", at: start) }
             let b = bytes[index]
             switch b {
             case UInt8(ascii: "\""):
@@ -193,7 +193,7 @@ struct LocatedJSONParser {
             case UInt8(ascii: "\\"):
                 flush()
                 advance()
-                guard index < bytes.count else { throw fail("unterminated string (opened at \(start))") }
+                guard index < bytes.count else { throw fail("unterminated string: no closing quote before the end of the file", at: start) }
                 let escape = bytes[index]
                 let escapePosition = position
                 advance()
