@@ -12,8 +12,10 @@ struct CatalogueClassifyCommand: ParsableCommand {
 
         Examples:
           erranalyze catalogue classify --status 403 --code NEEDS_REAUTH
-          erranalyze catalogue classify --status 503 --method POST --catalogue marketing
-          erranalyze catalogue classify --status 503 --method POST --idempotency-key --catalogue marketing
+          erranalyze catalogue classify --status 503 --method POST \\
+              --catalogue marketing
+          erranalyze catalogue classify --status 503 --method POST \\
+              --idempotency-key --catalogue marketing
         """
     )
 

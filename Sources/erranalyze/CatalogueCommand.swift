@@ -20,7 +20,7 @@ struct CatalogueCommand: ParsableCommand {
         Examples:
           erranalyze catalogue list
           erranalyze catalogue show FORBIDDEN
-          erranalyze catalogue classify --status 503 --method POST --catalogue marketing
+          erranalyze catalogue classify --status 503 --code CIRCUIT_OPEN
           erranalyze catalogue import errors.md --output my-api.json
           erranalyze catalogue validate my-api.json
           erranalyze report --catalogue my-api.json --catalogue all

@@ -17,8 +17,9 @@ struct CatalogueImportCommand: ParsableCommand {
 
         Examples:
           erranalyze catalogue import errors.md > my-api.json
-          erranalyze catalogue import errors.md --name my-api --output my-api.json
-          curl -s https://example.com/errors.md | erranalyze catalogue import - --name example
+          erranalyze catalogue import errors.md --name my-api -o my-api.json
+          curl -s https://example.com/errors.md |
+              erranalyze catalogue import - --name example
         """
     )
 

@@ -36,7 +36,13 @@ public enum CatalogueDecoder {
         }
         let catalogue = reader.catalogue(json, origin: origin)
         let hasErrors = reader.problems.contains { $0.severity == .error }
-        return CatalogueReadResult(catalogue: hasErrors ? nil : catalogue, problems: reader.problems)
+        // In file order, as a compiler lists them; problems without a position first.
+        let ordered = reader.problems.enumerated().sorted { a, b in
+            let pa = a.element.position.map { ($0.line, $0.column) } ?? (0, 0)
+            let pb = b.element.position.map { ($0.line, $0.column) } ?? (0, 0)
+            return pa != pb ? pa < pb : a.offset < b.offset
+        }.map(\.element)
+        return CatalogueReadResult(catalogue: hasErrors ? nil : catalogue, problems: ordered)
     }
 }
 

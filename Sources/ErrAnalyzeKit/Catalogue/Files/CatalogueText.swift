@@ -4,7 +4,12 @@ enum CatalogueText {
     /// The candidate closest to a misspelt name, for "did you mean …?" hints; nil when
     /// nothing is close enough to be a plausible typo.
     static func nearest(to name: String, in candidates: some Sequence<String>) -> String? {
+        let candidates = Array(candidates)
         let lowered = name.lowercased()
+        // An abbreviation ("reauth" for "reauthenticate") is as telling as a typo.
+        if lowered.count >= 3, let expansion = candidates.first(where: { $0.lowercased().hasPrefix(lowered) }) {
+            return expansion
+        }
         var best: (name: String, distance: Int)?
         for candidate in candidates {
             let distance = editDistance(lowered, candidate.lowercased())

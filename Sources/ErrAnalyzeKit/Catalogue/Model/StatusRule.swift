@@ -39,7 +39,7 @@ public enum StatusMatch: Hashable, Sendable, CustomStringConvertible, Comparable
         }
     }
 
-    /// Orders by status, a range right after the statuses of its class.
+    /// Orders by status, a class (`4xx`) just before the statuses it covers.
     public static func < (lhs: StatusMatch, rhs: StatusMatch) -> Bool {
         func key(_ m: StatusMatch) -> (Int, Int) {
             switch m {
