@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct ErrAnalyze: ParsableCommand {
@@ -13,10 +14,26 @@ struct ErrAnalyze: ParsableCommand {
           erranalyze ingest /var/log/nginx/access.log*
           erranalyze report --since 24h
           erranalyze report --day yesterday --format json
+          erranalyze catalogue show RATE_LIMITED
 
         Exit status: 0 ok; 1 some input failed (the rest was still ingested); 2 usage error;
         3 a --fail-if threshold was crossed.
         """,
-        subcommands: [IngestCommand.self, ReportCommand.self]
+        subcommands: [IngestCommand.self, ReportCommand.self, CatalogueCommand.self]
     )
+
+    /// ArgumentParser's own usage-error status is 64 (EX_USAGE); erranalyze's contract is 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

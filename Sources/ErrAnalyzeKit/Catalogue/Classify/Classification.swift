@@ -22,14 +22,15 @@ public struct ClassificationInput: Hashable, Sendable {
 
 /// What the catalogue says about a group of responses.
 public struct Classification: Hashable, Sendable {
-    /// A short machine name: `authentication`, `validation`, `rate_limit`, `server`…
+    /// A short machine name from `CatalogueVocabulary.categories`: `authentication`,
+    /// `validation`, `rate_limit`, `server`…
     public var category: String
     /// For errors (status ≥ 400): whether a client may retry this response. Every error is
     /// exactly one of retriable or fatal. Always false for non-errors.
     public var retriable: Bool
     /// Whether the logged code is defined by an active catalogue (false when no code was logged).
     public var knownCode: Bool
-    /// What the code (or, without a code, the status) means.
+    /// What the code (or, without a known code, the status) means.
     public var meaning: String
     /// What a client or operator should do about it.
     public var advice: String
@@ -37,9 +38,19 @@ public struct Classification: Hashable, Sendable {
     public var documentedStatuses: [Int]
     /// The catalogue that defined the code, or that supplied the status rule.
     public var catalogue: String
+    /// The policy `retriable` was derived from, for reports that give richer advice
+    /// ("after Retry-After", "only with an Idempotency-Key", "re-authenticate").
+    public var retryPolicy: RetryPolicy
+    /// The status rule (`503`, `5xx`) that classified the response; nil when the code's
+    /// catalogue entry did.
+    public var statusRule: String?
+    /// Whether the entry or rule used was (partly) reconstructed rather than documented by
+    /// its source; reports may flag such advice as less certain.
+    public var inferred: Bool
 
     public init(category: String, retriable: Bool, knownCode: Bool, meaning: String, advice: String,
-                documentedStatuses: [Int] = [], catalogue: String = "") {
+                documentedStatuses: [Int] = [], catalogue: String = "", retryPolicy: RetryPolicy = .never,
+                statusRule: String? = nil, inferred: Bool = false) {
         self.category = category
         self.retriable = retriable
         self.knownCode = knownCode
@@ -47,6 +58,9 @@ public struct Classification: Hashable, Sendable {
         self.advice = advice
         self.documentedStatuses = documentedStatuses
         self.catalogue = catalogue
+        self.retryPolicy = retryPolicy
+        self.statusRule = statusRule
+        self.inferred = inferred
     }
 
     /// A known code logged with a status its catalogue does not list.

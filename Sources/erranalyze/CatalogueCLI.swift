@@ -1,0 +1,83 @@
+import ArgumentParser
+import ErrAnalyzeKit
+import Foundation
+
+/// Output helpers shared by the `catalogue` subcommands (namespaced: other commands own
+/// their own helpers).
+enum CatalogueCLI {
+    /// Exit status for a bad invocation (DESIGN: 2 = usage error), e.g. a `--catalogue`
+    /// that names nothing or a catalogue file that does not load.
+    static let usageError = ExitCode(2)
+    /// Exit status when the input (a file to validate or import, a code to show) failed.
+    static let inputFailed = ExitCode(1)
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data(("erranalyze: " + message + "\n").utf8))
+    }
+
+    static func printNote(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    /// Loads the selected catalogues, turning a failure into a message and exit status 2.
+    static func load(_ selection: [String]) throws -> [Catalogue] {
+        do {
+            return try CatalogueLoader.load(selection: selection)
+        } catch {
+            printError(error.description)
+            throw usageError
+        }
+    }
+
+    /// Left-aligned columns separated by two spaces; the last column is not padded.
+    static func table(_ rows: [[String]]) -> String {
+        guard let width = rows.map(\.count).max() else { return "" }
+        var widths = [Int](repeating: 0, count: width)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < width - 1 { widths[i] = max(widths[i], cell.count) }
+        }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    /// "never → fatal", "if_idempotent (GET, HEAD…) then backoff → retriable for those".
+    static func describe(_ policy: RetryPolicy, idempotentMethods: [String]) -> String {
+        switch policy {
+        case .never: return "never (fatal)"
+        case .backoff: return "backoff (retriable, with exponential backoff)"
+        case .retryAfter: return "retry_after (retriable, after Retry-After or else with backoff)"
+        case .ifIdempotent(let then):
+            return "if_idempotent then \(then.rawValue) (retriable only for \(idempotentMethods.joined(separator: ", ")) or with an Idempotency-Key)"
+        case .userAction(let kind): return "user_action: \(kind) (fatal until a person acts)"
+        }
+    }
+
+    static func inferredLabel(_ inferred: Bool, _ fields: [String]) -> String? {
+        if inferred { return "yes (not in the source document)" }
+        return fields.isEmpty ? nil : fields.joined(separator: ", ")
+    }
+
+    static func write(json: OrderedJSON) {
+        print(json.rendered())
+    }
+}
+
+/// `--format` for catalogue subcommands.
+enum CatalogueOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// The `--catalogue` option, shared by every command that classifies.
+struct CatalogueSelectionOptions: ParsableArguments {
+    @Option(name: .customLong("catalogue"),
+            help: ArgumentHelp("A built-in catalogue name, 'all', or a catalogue file (repeatable). Files take precedence over built-ins; default: every built-in.",
+                               valueName: "NAME|PATH"))
+    var catalogues: [String] = []
+
+    func load() throws -> [Catalogue] {
+        try CatalogueCLI.load(catalogues)
+    }
+}
