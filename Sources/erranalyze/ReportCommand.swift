@@ -23,6 +23,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @OptionGroup var catalogueSelection: CatalogueSelectionOptions
+
     @Option(name: .long, help: ArgumentHelp("Start of the window: 90m, 24h, 7d, 2026-11-01, an ISO 8601 date-time.", valueName: "time"))
     var since: String?
 
@@ -65,10 +67,11 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let window = try window()
+        let classifier = Classifier(catalogues: try catalogueSelection.load())
         let report: Report
         do {
             let store = try SQLiteStore(path: database.path, readOnly: true)
-            report = try ReportBuilder(store: store, classifier: Classifier()).build(ReportOptions(window: window, top: top))
+            report = try ReportBuilder(store: store, classifier: classifier).build(ReportOptions(window: window, top: top))
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)
