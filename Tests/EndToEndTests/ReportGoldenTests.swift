@@ -10,6 +10,7 @@ final class ReportFixture: @unchecked Sendable {
     let harness: Harness
     var db: String { harness.db }
     let apiLog: String
+    let logDirectory: String
 
     /// Built once and shared: every test only reads it.
     static let shared: Result<ReportFixture, Error> = Result { try ReportFixture() }
@@ -20,7 +21,12 @@ final class ReportFixture: @unchecked Sendable {
         harness = try Harness()
         let ingest = try harness.run(["ingest", CorpusTests.apacheLogs])
         guard ingest.status == 0 else { throw FixtureError(message: "ingest apache_logs: \(ingest.stderr)") }
-        apiLog = harness.path("api.log")
+        // A short folder, so that text reports print the log's path whole (long paths are
+        // shortened from the left, which would keep a random part of a long temporary path).
+        var template = Array("/tmp/erranalyze-golden-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw FixtureError(message: "cannot make a folder in /tmp") }
+        logDirectory = String(cString: made)
+        apiLog = logDirectory + "/api.log"
         try Self.generateAPILog().write(toFile: apiLog, atomically: true, encoding: .utf8)
         let store = try SQLiteStore(path: harness.db)
         let format = LogFormat(name: "api-test") { APITestLogParser() }
@@ -44,8 +50,9 @@ final class ReportFixture: @unchecked Sendable {
 
     /// Output with the machine-specific folders replaced, so golden files hold on any machine.
     func normalise(_ text: String) -> String {
-        text.replacingOccurrences(of: harness.directory.path, with: "<fixture>")
-            .replacingOccurrences(of: Harness.corpus.path, with: "<corpus>")
+        text.replacingOccurrences(of: logDirectory, with: "$FIXTURE")
+            .replacingOccurrences(of: harness.directory.path, with: "$FIXTURE")
+            .replacingOccurrences(of: Harness.corpus.path, with: "$CORPUS")
     }
 
     // MARK: The generated API log

@@ -83,6 +83,23 @@ public enum ReportFormat {
         code.known ? code.meaning : (code.meaning.isEmpty ? "(unknown code)" : "(unknown code) " + code.meaning)
     }
 
+    /// Logged values (codes, routes, clients) made safe to print: line breaks and tabs become
+    /// spaces and other control characters (an escape sequence could drive the terminal) `?`.
+    public static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar == "\r" || scalar == "\t" { out.append(" ") }
+            else if isControl(scalar) { out.append("?") }
+            else { out.append(scalar) }
+        }
+        return String(out)
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0)
+    }
+
     /// Sparkline bars, one per value, scaled to the largest; a blank for zero.
     public static func sparkline(_ values: [Int64]) -> String {
         let bars: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]

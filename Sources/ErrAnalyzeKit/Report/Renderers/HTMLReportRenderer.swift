@@ -2,7 +2,9 @@ import Foundation
 
 /// `report --format html`: one self-contained page (inline CSS and SVG charts, no script,
 /// nothing fetched from the network) that reads well in a browser, in a mail attachment and
-/// on paper (`@media print`), in light and dark mode.
+/// on paper (`@media print`), in light and dark mode. Its Content-Security-Policy forbids
+/// every load and every script, so even a logged value that slipped past escaping could
+/// neither run nor reach the network (and `Scripts/check-html` sees any attempt).
 public struct HTMLReportRenderer {
     public init() {}
 
@@ -15,6 +17,7 @@ public struct HTMLReportRenderer {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
         <meta name="color-scheme" content="light dark">
         <meta name="generator" content="erranalyze (\(Report.schema))">
         <title>\(Self.escape(title))</title>
@@ -117,7 +120,7 @@ public struct HTMLReportRenderer {
         let zone = report.timeZone
         let bucket = folded.hoursPerCell == 1 ? "hour" : "\(folded.hoursPerCell) hours"
         let starts = stride(from: 0, to: report.timeline.count, by: folded.hoursPerCell).map { report.timeline[$0].start }
-        var h = "<section>\n<h2>Timeline</h2>\n<p class=\"sub\">One bar per \(bucket), \(Self.escape(ReportFormat.zoneName(zone))).</p>\n"
+        var h = "<section id=\"timeline\">\n<h2>Timeline</h2>\n<p class=\"sub\">One bar per \(bucket), \(Self.escape(ReportFormat.zoneName(zone))).</p>\n"
         h += barChart(label: "Requests", values: folded.requests, starts: starts, hours: folded.hoursPerCell, zone: zone, cls: "req")
         h += barChart(label: "Errors", values: folded.errors, starts: starts, hours: folded.hoursPerCell, zone: zone, cls: "err")
         return h + "</section>\n"
@@ -188,11 +191,13 @@ public struct HTMLReportRenderer {
 
     private func tableSection(_ id: String, _ report: Report) -> String {
         guard let table = ReportTables.table(id, of: report, for: .person), !table.isEmpty else { return "" }
-        var h = "<section>\n<h2>\(Self.escape(table.title))</h2>\n"
+        var h = "<section id=\"\(id)\">\n<h2>\(Self.escape(table.title))</h2>\n"
         if let note = table.note { h += "<p class=\"sub\">\(Self.escape(note.prefix(1).uppercased() + note.dropFirst())).</p>\n" }
         // A bar beside the share or error rate shows the ranking at a glance.
         let barColumn = table.columnIndex("share") ?? table.columnIndex("error_rate")
-        h += "<div class=\"scroll\"><table>\n<thead><tr>"
+        // Tables of a few short columns stay narrow so that numbers sit near their labels.
+        let narrow = table.columns.count <= 4 && table.columns.allSatisfy { !["route", "meaning"].contains($0.id) }
+        h += "<div class=\"scroll\"><table\(narrow ? " class=\"narrow\"" : "")>\n<thead><tr>"
         for (index, column) in table.columns.enumerated() {
             h += "<th\(Self.isNumeric(column.kind) ? " class=\"num\"" : "")>\(Self.escape(column.title))</th>"
             if index == barColumn { h += "<th class=\"barcol\" aria-hidden=\"true\"></th>" }
@@ -211,11 +216,18 @@ public struct HTMLReportRenderer {
                 if case .change(let now, let before) = cell { cls.append(now > before ? "worse" : (now < before ? "better" : "same")) }
                 if case .text("CROSSED") = cell { cls.append("worse") }
                 let attr = cls.isEmpty ? "" : " class=\"\(cls.joined(separator: " "))\""
-                let content = ["code", "route", "expression"].contains(column.id) ? "<code>\(text)</code>" : text
+                // Codes are short and read as one word; routes may be long and wrap anywhere.
+                let content = column.id == "code" ? "<code class=\"word\">\(text)</code>"
+                    : (["route", "expression"].contains(column.id) ? "<code>\(text)</code>" : text)
                 h += "<td\(attr)>\(content)</td>"
                 if index == barColumn, case .ratio(let r) = cell {
+                    // A status's bar takes its class's colour (2xx green…); shares of errors are red.
+                    var barClass = "err"
+                    if case .text(let first)? = row.first, ["statuses", "status_classes"].contains(id), let digit = first.first {
+                        barClass = "c\(digit)"
+                    }
                     h += "<td class=\"barcol\"><svg viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\">"
-                        + "<rect class=\"track\" width=\"100\" height=\"10\"/><rect class=\"err\" width=\"\(Self.n(max(0, min(1, r)) * 100))\" height=\"10\"/></svg></td>"
+                        + "<rect class=\"track\" width=\"100\" height=\"10\"/><rect class=\"\(barClass)\" width=\"\(Self.n(max(0, min(1, r)) * 100))\" height=\"10\"/></svg></td>"
                 }
             }
             h += "</tr>\n"
@@ -226,7 +238,7 @@ public struct HTMLReportRenderer {
     private func malformedSection(_ report: Report) -> String {
         var h = tableSection("malformed", report)
         guard !report.malformed.samples.isEmpty else { return h }
-        h += "<section>\n<h2>Malformed line samples</h2>\n<ul class=\"samples\">\n"
+        h += "<section id=\"malformed_samples\">\n<h2>Malformed line samples</h2>\n<ul class=\"samples\">\n"
         for s in report.malformed.samples.prefix(10) {
             h += "<li><span class=\"where\">\(Self.escape(s.path)):\(s.line)</span> \(Self.escape(s.reason.description))<br><code>\(Self.escape(s.text))</code></li>\n"
         }
@@ -306,13 +318,15 @@ public struct HTMLReportRenderer {
     .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; }
     .scroll { overflow-x: auto; }
     table { border-collapse: collapse; width: 100%; font-size: .92em; }
+    table.narrow { width: auto; min-width: 50%; }
     th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
     th { color: var(--muted); font-weight: 600; }
     .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     td.s5 { color: var(--err); font-weight: 600; } td.s4 { color: var(--warn); font-weight: 600; }
     .barcol { width: 90px; padding-left: 0; }
     .barcol svg { width: 80px; height: 10px; display: block; margin-top: 5px; }
-    code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .92em; word-break: break-all; }
+    code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .92em; overflow-wrap: anywhere; }
+    code.word { white-space: nowrap; }
     .samples li { margin-bottom: 6px; } .where { color: var(--muted); }
     .empty { color: var(--muted); }
     footer { color: var(--muted); font-size: .85em; border-top: 1px solid var(--line); padding-top: 8px; margin-top: 24px; }

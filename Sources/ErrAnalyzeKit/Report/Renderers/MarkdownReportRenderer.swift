@@ -95,7 +95,7 @@ public struct MarkdownReportRenderer {
         out.append("|" + table.columns.map { Self.isNumeric($0.kind) ? "---:" : "---" }.joined(separator: "|") + "|")
         for row in table.rows {
             let cells = row.enumerated().map { index, cell -> String in
-                let text = Self.format(cell, report)
+                let text = ReportFormat.printable(Self.format(cell, report))
                 let column = table.columns[index].id
                 // Codes and routes are identifiers: code spans keep `_` and `*` from turning into emphasis.
                 if ["code", "route"].contains(column), !text.isEmpty, !text.contains("`") { return "`" + text.replacingOccurrences(of: "|", with: "\\|") + "`" }

@@ -146,7 +146,7 @@ public struct TextReportRenderer {
 
     private func format(_ cell: ReportTable.Cell, _ report: Report) -> String {
         switch cell {
-        case .text(let s): return s
+        case .text(let s): return ReportFormat.printable(s)
         case .count(let n): return HumanNumber.count(n)
         case .ratio(let r): return HumanNumber.percent(r)
         case .time(let t): return ReportFormat.time(t, in: report.timeZone)
@@ -169,10 +169,10 @@ public struct TextReportRenderer {
         var seen = Set<String>()
         var lines: [String] = []
         for code in report.codes.prefix(report.top) where !code.advice.isEmpty && seen.insert(code.advice).inserted {
-            let codes = report.codes.prefix(report.top).filter { $0.advice == code.advice }.map(\.code)
+            let codes = report.codes.prefix(report.top).filter { $0.advice == code.advice }.map { ReportFormat.printable($0.code) }
             var unique: [String] = []
             for c in codes where !unique.contains(c) { unique.append(c) }
-            lines.append(contentsOf: wrap(unique.joined(separator: ", ") + ": " + code.advice, width: maxWidth,
+            lines.append(contentsOf: wrap(unique.joined(separator: ", ") + ": " + ReportFormat.printable(code.advice), width: maxWidth,
                                           firstPrefix: "  → ", prefix: "    "))
         }
         return lines.isEmpty ? [] : [""] + [palette.apply(.bold, "What clients should do")] + lines
@@ -208,9 +208,12 @@ public struct TextReportRenderer {
             lines.append("  " + String(repeating: " ", count: width - number.count) + number + "  " + reason.description)
         }
         for s in report.malformed.samples.prefix(5) {
-            let prefix = "  \(s.path):\(s.line): "
-            let room = max(20, maxWidth - prefix.count)
-            let text = s.text.count > room ? String(s.text.prefix(room - 1)) + "…" : s.text
+            var path = ReportFormat.printable(s.path)
+            if path.count > 50 { path = "…" + path.suffix(49) }
+            let prefix = "  \(path):\(s.line): "
+            let room = maxWidth - prefix.count
+            let sample = ReportFormat.printable(s.text)
+            let text = sample.count > room ? String(sample.prefix(room - 1)) + "…" : sample
             lines.append(prefix + text)
         }
         return lines
