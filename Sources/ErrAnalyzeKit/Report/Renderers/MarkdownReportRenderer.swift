@@ -9,12 +9,17 @@ public struct MarkdownReportRenderer {
         var out: [String] = []
         out.append("# erranalyze report: " + ReportFormat.windowText(report))
         out.append("")
+        var context: [String] = []
         if let comparison = report.comparison, let since = comparison.window.since, let until = comparison.window.until {
-            out.append("Compared with the previous \(ReportFormat.duration(until - since)): "
-                       + ReportFormat.comparisonWindowText(comparison, zone: report.timeZone) + ".  ")
+            context.append("Compared with the previous \(ReportFormat.duration(until - since)): "
+                           + ReportFormat.comparisonWindowText(comparison, zone: report.timeZone) + ".")
         }
-        if !report.filter.isEmpty { out.append("Filters: " + Self.escape(report.filter.summary) + ".  ") }
-        if out.last != "" { out.append("") }
+        if !report.filter.isEmpty { context.append("Filters: " + Self.escape(report.filter.summary) + ".") }
+        if !context.isEmpty {
+            // Two trailing spaces: a line break inside one paragraph.
+            out.append(context.joined(separator: "  \n"))
+            out.append("")
+        }
 
         let t = report.totals
         if t.requests == 0 {
@@ -26,7 +31,7 @@ public struct MarkdownReportRenderer {
         let crossed = report.thresholds.filter(\.crossed)
         if !crossed.isEmpty {
             out.append("> **\(crossed.count) threshold\(crossed.count == 1 ? "" : "s") crossed:** "
-                       + crossed.map { Self.escape($0.message) }.joined(separator: "; "))
+                       + crossed.map { Self.code($0.threshold.text) + " (" + Self.escape($0.measured) + ")" }.joined(separator: "; "))
             out.append("")
         }
         if t.requests > 0 {
@@ -145,6 +150,14 @@ public struct MarkdownReportRenderer {
         case .change(let now, let before): return ReportFormat.change(now, before)
         case .empty: return ""
         }
+    }
+
+    /// A code span, for identifiers and expressions (longer fences when the text holds backticks).
+    static func code(_ text: String) -> String {
+        let flat = ReportFormat.printable(text)
+        let fence = flat.contains("`") ? "``" : "`"
+        let pad = flat.hasPrefix("`") || flat.hasSuffix("`") ? " " : ""
+        return fence + pad + flat + pad + fence
     }
 
     /// A table cell: pipes escaped, line breaks flattened, Markdown punctuation escaped.

@@ -87,7 +87,10 @@ public struct TextReportRenderer {
         var rateStyles: [TextStyle?] = [nil, t.errors > 0 ? .red : nil]
         if let before {
             rateRow += [HumanNumber.percent(before.errorRate), ReportFormat.pointsChange(t.errorRate, before.errorRate)]
-            rateStyles += [nil, changeStyle(up: t.errorRate > before.errorRate, down: t.errorRate < before.errorRate, worseWhenUp: true)]
+            // Styled only when the shown change is not ±0.00.
+            let visible = abs(t.errorRate - before.errorRate) >= 0.000_05
+            rateStyles += [nil, changeStyle(up: visible && t.errorRate > before.errorRate, down: visible && t.errorRate < before.errorRate,
+                                            worseWhenUp: true)]
         }
         table.add(rateRow, styles: rateStyles)
         count("4xx", t.clientErrors, before?.clientErrors)
