@@ -28,7 +28,8 @@ public struct TextReportRenderer {
         out.append("")
         out.append(contentsOf: summary(report))
 
-        section(&out, "statuses", report) { table in table }
+        // When it started comes first; then what fails, where, and for whom.
+        if !report.timeline.isEmpty { out.append(contentsOf: timeline(report)) }
         section(&out, "categories", report) { table in table }
         if !report.codes.isEmpty {
             section(&out, "codes", report) { $0.dropping(["advice"]) }
@@ -47,7 +48,7 @@ public struct TextReportRenderer {
         }
         section(&out, "unknown_codes", report) { $0 }
         section(&out, "status_drift", report) { $0 }
-        if !report.timeline.isEmpty { out.append(contentsOf: timeline(report)) }
+        section(&out, "statuses", report) { $0 }
         if report.malformed.total > 0 { out.append(contentsOf: malformed(report)) }
         out.append(contentsOf: thresholds(report))
         return out.joined(separator: "\n") + "\n"
