@@ -35,7 +35,7 @@ public struct PrometheusReportRenderer {
         family("erranalyze_responses_total", "Responses \(scope), by status.", sumType,
                report.byStatus.sorted { $0.status < $1.status }.map { ([("status", String($0.status))], int($0.count)) })
         family("erranalyze_retriable_errors_total", "Errors a client may retry \(scope).", sumType, [([], int(t.retriable))])
-        family("erranalyze_fatal_errors_total", "Errors a client must not retry as they are \(scope).", sumType, [([], int(t.fatal))])
+        family("erranalyze_fatal_errors_total", "Errors a client must not retry unchanged, \(scope).", sumType, [([], int(t.fatal))])
         family("erranalyze_malformed_lines_total", "Log lines that could not be read \(scope).", sumType, [([], int(t.malformedLines))])
         family("erranalyze_error_rate", "Errors divided by requests \(scope).", "gauge", [([], number(t.errorRate))])
         family("erranalyze_retriable_rate", "Retriable errors divided by requests \(scope).", "gauge", [([], number(t.retriableRate))])

@@ -60,7 +60,10 @@ public struct TextReportRenderer {
             lines.append("Compared with the previous \(ReportFormat.duration(until - since)): "
                          + ReportFormat.comparisonWindowText(comparison, zone: report.timeZone))
         }
-        if !report.filter.isEmpty { lines.append("Filters: " + report.filter.summary) }
+        if !report.filter.isEmpty {
+            lines.append(contentsOf: wrap("Filters: " + report.filter.summary + " (no client sections: clients are counted per hour only)",
+                                          width: maxWidth, firstPrefix: "", prefix: "  "))
+        }
         return lines
     }
 
