@@ -7,34 +7,37 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Report error rates, codes, routes and trends from the database.",
         discussion: """
-        With no window the report covers all data. Aggregates are hourly: a window is widened
-        to the whole hours it touches. Text, Markdown and HTML compare the window with the one
-        before it, of equal length (--no-compare to skip; --compare for the other formats).
+        With no window the report covers all data. Aggregates are hourly: a window
+        is widened to the whole hours it touches. Text, Markdown and HTML compare
+        the window with the one before it, of equal length (--no-compare to skip;
+        --compare for the other formats).
 
-        Filters (--route, --code, --status, --method) may be repeated or given comma lists;
-        they restrict every section but malformed input, and hide the client sections (the
-        database keeps clients' errors per hour only).
+        Filters (--route, --code, --status, --method) may be repeated or given as
+        comma lists. They restrict every section but malformed input, and hide the
+        client sections (the database counts clients' errors per hour only).
 
-        --fail-if EXPR (repeatable) makes the exit status 3 when a threshold is crossed; the
-        report is still written, and a line per crossed threshold goes to standard error.
-        EXPR is METRIC OP VALUE with OP one of > >= < <=, e.g. error_rate>2%, server_errors>100,
-        code:PROVIDER_ERROR>50, status:503>=10, status:5xx>0, category:rate_limit>1000,
-        retriable_rate>1%, requests<100. Metrics: requests, errors, client_errors (4xx),
-        server_errors (5xx), retriable, fatal, error_rate, client_error_rate, server_error_rate,
-        retriable_rate, malformed_lines, unknown_codes, status_drift, code:CODE, status:S,
-        category:NAME.
+        --fail-if EXPR (repeatable) makes the exit status 3 when a threshold is
+        crossed: the report is still written, and each crossed threshold adds a
+        line to standard error. EXPR is METRIC OP VALUE, OP one of > >= < <=:
+          error_rate>2%  server_errors>100  code:PROVIDER_ERROR>50
+          status:503>=10  status:5xx>0  category:rate_limit>1000
+          retriable_rate>1%  requests<100
+        Metrics: requests, errors, client_errors (4xx), server_errors (5xx),
+        retriable, fatal, malformed_lines, unknown_codes, status_drift (counts);
+        error_rate, client_error_rate, server_error_rate, retriable_rate (rates,
+        as 2% or 0.02); code:CODE, status:S, category:NAME (counts).
 
         Examples:
           erranalyze report --since 2h
           erranalyze report --day yesterday --tz Europe/London --format markdown
           erranalyze report --since 2026-11-01 --until 2026-11-08 --format json
           erranalyze report --since 24h --status 5xx --route '/v1/payments/*'
-          erranalyze report --format csv --section routes_by_rate --min-requests 100
-          erranalyze report --format prometheus -o /var/lib/node_exporter/erranalyze.prom
-          erranalyze report --since 15m --format json --fail-if 'error_rate>2%' --fail-if 'requests<100'
+          erranalyze report --format csv --section routes_by_rate
+          erranalyze report --format prometheus -o /var/lib/node_exporter/ea.prom
+          erranalyze report --since 15m --fail-if 'error_rate>2%'
 
-        Exit status: 0 ok; 1 the database could not be read or the output written;
-        2 usage error; 3 a --fail-if threshold was crossed.
+        Exit status: 0 ok; 1 the database could not be read or the output
+        written; 2 usage error; 3 a --fail-if threshold was crossed.
         """
     )
 
@@ -72,7 +75,7 @@ struct ReportCommand: ParsableCommand {
         "Time zone for days, dates without a zone, and times shown: UTC, local (default), Europe/Paris, +02:00.", valueName: "zone"))
     var tz: String?
 
-    @Option(name: .long, help: ArgumentHelp("Output format: text, json, markdown, csv, html, prometheus.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Output format (md and prom are short for markdown and prometheus).", valueName: "format"))
     var format: Format = .text
 
     @Option(name: .long, help: ArgumentHelp(
@@ -106,7 +109,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file (replaced atomically) instead of standard output.", valueName: "path"))
     var output: String?
 
-    @Option(name: .customLong("color"), help: ArgumentHelp("Colour in text output: auto (a terminal without NO_COLOR), always, never.", valueName: "when"))
+    @Option(name: .customLong("color"), help: ArgumentHelp("Colour in text output; auto: on a terminal, unless NO_COLOR is set.", valueName: "when"))
     var colour: ColourChoice = .auto
 
     func validate() throws {
