@@ -7,18 +7,57 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Report error rates, codes, routes and trends from the database.",
         discussion: """
-        With no window the report covers all data. Aggregates are hourly: a window is widened
-        to the whole hours it touches.
+        With no window the report covers all data. Aggregates are hourly: a window
+        is widened to the whole hours it touches. Text, Markdown and HTML compare
+        the window with the one before it, of equal length (--no-compare to skip;
+        --compare for the other formats).
+
+        Filters (--route, --code, --status, --method) may be repeated or given as
+        comma lists. They restrict every section but malformed input, and hide the
+        client sections (the database counts clients' errors per hour only).
+
+        --fail-if EXPR (repeatable) makes the exit status 3 when a threshold is
+        crossed: the report is still written, and each crossed threshold adds a
+        line to standard error. EXPR is METRIC OP VALUE, OP one of > >= < <=:
+          error_rate>2%  server_errors>100  code:PROVIDER_ERROR>50
+          status:503>=10  status:5xx>0  category:rate_limit>1000
+          retriable_rate>1%  requests<100
+        Metrics: requests, errors, client_errors (4xx), server_errors (5xx),
+        retriable, fatal, malformed_lines, unknown_codes, status_drift (counts);
+        error_rate, client_error_rate, server_error_rate, retriable_rate (rates,
+        as 2% or 0.02); code:CODE, status:S, category:NAME (counts).
 
         Examples:
           erranalyze report --since 2h
-          erranalyze report --day yesterday --tz Europe/London
+          erranalyze report --day yesterday --tz Europe/London --format markdown
           erranalyze report --since 2026-11-01 --until 2026-11-08 --format json
+          erranalyze report --since 24h --status 5xx --route '/v1/payments/*'
+          erranalyze report --format csv --section routes_by_rate
+          erranalyze report --format prometheus -o /var/lib/node_exporter/ea.prom
+          erranalyze report --since 15m --fail-if 'error_rate>2%'
+
+        Exit status: 0 ok; 1 the database could not be read or the output
+        written; 2 usage error; 3 a --fail-if threshold was crossed.
         """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, markdown, csv, html, prometheus
+
+        init?(argument: String) {
+            switch argument.lowercased() {
+            case "md": self = .markdown
+            case "prom": self = .prometheus
+            default: self.init(rawValue: argument.lowercased())
+            }
+        }
+
+        /// Formats for people compare with the previous window unless told not to.
+        var comparesByDefault: Bool { self == .text || self == .markdown || self == .html }
+    }
+
+    enum ColourChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
     }
 
     @OptionGroup var database: DatabaseOptions
@@ -34,23 +73,89 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("One whole day: yesterday, today or YYYY-MM-DD (in --tz).", valueName: "day"))
     var day: String?
 
-    @Option(name: .long, help: ArgumentHelp("Time zone for days and dates without a zone: UTC, local, Europe/Paris, +02:00.", valueName: "zone"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Time zone for days, dates without a zone, and times shown: UTC, local (default), Europe/Paris, +02:00.", valueName: "zone"))
     var tz: String?
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Output format (md and prom are short for markdown and prometheus).", valueName: "format"))
     var format: Format = .text
 
-    @Option(name: .long, help: ArgumentHelp("Rows in ranked sections (routes, clients).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp(
+        "The table --format csv writes: \(ReportTables.sectionNames.joined(separator: ", ")) (default codes).", valueName: "name"))
+    var section: String?
+
+    @Option(name: .long, help: ArgumentHelp("Rows in ranked sections (codes, routes, clients).", valueName: "n"))
     var top: Int = 10
 
+    @Option(name: .long, help: ArgumentHelp("Least requests a route needs to be ranked by error rate.", valueName: "n"))
+    var minRequests: Int = 20
+
+    @Flag(inversion: .prefixedNo, help: "Compare with the previous window of equal length (default: on for text, markdown, html).")
+    var compare: Bool?
+
+    @Option(name: .long, help: ArgumentHelp("Only this route (/v1/users/{id}, a raw path, or a pattern with *); repeatable.", valueName: "route"))
+    var route: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Only errors with this code; repeatable, or a comma list.", valueName: "code"))
+    var code: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Only this status (503), class (5xx) or range (500-504); repeatable.", valueName: "status"))
+    var status: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Only this request method; repeatable, or a comma list.", valueName: "method"))
+    var method: [String] = []
+
+    @Option(name: .customLong("fail-if"), help: ArgumentHelp("Exit with status 3 when EXPR holds, e.g. 'error_rate>2%'; repeatable.", valueName: "expr"))
+    var failIf: [String] = []
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file (replaced atomically) instead of standard output.", valueName: "path"))
+    var output: String?
+
+    @Option(name: .customLong("color"), help: ArgumentHelp("Colour in text output; auto: on a terminal, unless NO_COLOR is set.", valueName: "when"))
+    var colour: ColourChoice = .auto
+
     func validate() throws {
-        if day != nil && (since != nil || until != nil) { throw ValidationError("--day cannot be combined with --since or --until") }
-        if TimeExpression.timeZone(named: tz) == nil { throw ValidationError("unknown time zone '\(tz ?? "")'") }
-        if top < 1 { throw ValidationError("--top must be at least 1") }
+        if day != nil && (since != nil || until != nil) { throw ReportCLI.usage("--day cannot be combined with --since or --until") }
+        if TimeExpression.timeZone(named: tz) == nil {
+            throw ReportCLI.usage("unknown time zone '\(tz ?? "")'; use UTC, local, an IANA name (Europe/Paris) or an offset (+02:00)")
+        }
+        if top < 1 { throw ReportCLI.usage("--top must be at least 1") }
+        if minRequests < 0 { throw ReportCLI.usage("--min-requests must be 0 or more") }
+        if let section {
+            guard format == .csv else { throw ReportCLI.usage("--section applies to --format csv only") }
+            guard ReportTables.sectionNames.contains(section) else {
+                throw ReportCLI.usage("unknown section '\(section)'; known: \(ReportTables.sectionNames.joined(separator: ", "))")
+            }
+        }
+        _ = try filter()
+        _ = try thresholds()
+        _ = try window()
     }
 
-    func window() throws -> Report.Window {
-        let times = TimeExpression(now: Int64(Date().timeIntervalSince1970), timeZone: TimeExpression.timeZone(named: tz)!)
+    func filter() throws -> TrafficFilter {
+        do {
+            return try ReportFilters.parse(routes: route, codes: code, statuses: status, methods: method)
+        } catch {
+            throw ReportCLI.usage(error.description)
+        }
+    }
+
+    func thresholds() throws -> [Threshold] {
+        var result: [Threshold] = []
+        for text in failIf {
+            do {
+                result.append(try Threshold.parse(text))
+            } catch {
+                throw ReportCLI.usage(error.description)
+            }
+        }
+        return result
+    }
+
+    var timeZone: TimeZone { TimeExpression.timeZone(named: tz) ?? TimeZone(identifier: "UTC")! }
+
+    func window(now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Report.Window {
+        let times = TimeExpression(now: now, timeZone: timeZone)
         do {
             if let day {
                 let range = try times.day(day)
@@ -58,27 +163,70 @@ struct ReportCommand: ParsableCommand {
             }
             let start = try since.map(times.instant)
             let end = try until.map(times.instant)
-            if let start, let end, end <= start { throw ValidationError("--until must be after --since") }
+            if let start, let end, end <= start { throw ReportCLI.usage("--until must be after --since") }
             return Report.Window(since: start, until: end)
         } catch let error as TimeExpression.ParseError {
-            throw ValidationError(error.description)
+            throw ReportCLI.usage(error.description)
         }
     }
 
+    /// The catalogues that classify the report: `--catalogue` selections, else every built-in.
+    func makeClassifier() throws -> Classifier {
+        Classifier(catalogues: try catalogueSelection.load())
+    }
+
     func run() throws {
-        let window = try window()
-        let classifier = Classifier(catalogues: try catalogueSelection.load())
+        let now = Int64(Date().timeIntervalSince1970)
+        let options = ReportOptions(window: try window(now: now), top: top, filter: try filter(), minRequests: Int64(minRequests),
+                                    compare: compare ?? format.comparesByDefault, now: now, timeZone: timeZone,
+                                    thresholds: try thresholds())
+        let classifier = try makeClassifier()
         let report: Report
         do {
             let store = try SQLiteStore(path: database.path, readOnly: true)
-            report = try ReportBuilder(store: store, classifier: classifier).build(ReportOptions(window: window, top: top))
+            report = try ReportBuilder(store: store, classifier: classifier).build(options)
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)
         }
+
+        let text: String
         switch format {
-        case .text: Terminal.output(TextReportRenderer().render(report))
-        case .json: Terminal.output(JSONReportRenderer().render(report))
+        case .text:
+            let useColour: Bool
+            switch colour {
+            case .always: useColour = true
+            case .never: useColour = false
+            case .auto: useColour = output == nil && Terminal.useColour
+            }
+            text = TextReportRenderer(colour: useColour).render(report)
+        case .json: text = JSONReportRenderer().render(report)
+        case .markdown: text = MarkdownReportRenderer().render(report)
+        case .html: text = HTMLReportRenderer().render(report)
+        case .prometheus: text = PrometheusReportRenderer().render(report)
+        case .csv:
+            do {
+                text = try CSVReportRenderer(section: section ?? "codes").render(report)
+            } catch {
+                throw ReportCLI.usage(error.description)
+            }
         }
+
+        if let output {
+            do {
+                try ReportOutput.writeAtomically(text, to: output)
+            } catch {
+                Terminal.error("\(error)")
+                throw ExitCode(1)
+            }
+        } else {
+            Terminal.output(text)
+        }
+
+        let crossed = report.thresholds.filter(\.crossed)
+        for result in crossed { Terminal.error("threshold crossed: " + result.message) }
+        if !crossed.isEmpty { throw ExitCode(3) }
     }
 }

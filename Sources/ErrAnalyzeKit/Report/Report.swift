@@ -1,3 +1,5 @@
+import Foundation
+
 /// A report as plain data: what every renderer (text, JSON, Markdown…) shows. Built by
 /// `ReportBuilder` from the store and the catalogue; it holds no behaviour of its own.
 public struct Report: Sendable, Equatable {
@@ -24,6 +26,12 @@ public struct Report: Sendable, Equatable {
         public var malformedLines: Int64 = 0
         /// Errors ÷ requests (0 when there are no requests).
         public var errorRate: Double { requests == 0 ? 0 : Double(errors) / Double(requests) }
+        /// Retriable errors ÷ requests.
+        public var retriableRate: Double { requests == 0 ? 0 : Double(retriable) / Double(requests) }
+        public var clientErrorRate: Double { requests == 0 ? 0 : Double(clientErrors) / Double(requests) }
+        public var serverErrorRate: Double { requests == 0 ? 0 : Double(serverErrors) / Double(requests) }
+
+        public init() {}
     }
 
     public struct StatusCount: Sendable, Equatable {
@@ -57,6 +65,8 @@ public struct Report: Sendable, Equatable {
         public var meaning: String
         public var advice: String
         public var catalogue: String
+        /// The count in the comparison window; nil when there is no comparison.
+        public var previousCount: Int64?
     }
 
     public struct RouteCount: Sendable, Equatable {
@@ -93,8 +103,54 @@ public struct Report: Sendable, Equatable {
         public var rateLimited: Int64
     }
 
+    /// The window before this one, of equal length, and its totals (`--compare`).
+    public struct Comparison: Sendable, Equatable {
+        public var window: Window
+        public var totals: Totals
+
+        /// Relative change of a count (0.25 = 25 % more); nil when the previous count was 0.
+        public static func change(_ now: Int64, _ before: Int64) -> Double? {
+            before == 0 ? nil : Double(now - before) / Double(before)
+        }
+    }
+
+    /// Errors on non-idempotent requests (POST, PATCH…) sent without an Idempotency-Key that
+    /// the catalogue would let a client retry had the key been sent: the retries those
+    /// clients are missing, or risking.
+    public struct RetriableWithoutIdempotencyKey: Sendable, Equatable {
+        public var errors: Int64 = 0
+        /// Of `errors`, those counted as fatal because no key was sent.
+        public var notRetriable: Int64 = 0
+        /// `errors` ÷ every error that is (or with a key would be) retriable.
+        public var share: Double = 0
+
+        public init() {}
+    }
+
+    /// Errors by status × code × category × retriable: the finest grouping the store and
+    /// the catalogue give, for metrics (`--format prometheus`).
+    public struct ErrorSeries: Sendable, Equatable {
+        public var status: Int
+        /// Empty when no code was logged.
+        public var code: String
+        public var category: String
+        public var retriable: Bool
+        public var count: Int64
+    }
+
     public var window: Window
+    /// The report's restriction to part of the traffic; empty = all traffic.
+    public var filter = TrafficFilter()
+    /// The zone times are shown in by the text, Markdown and HTML renderers (JSON is UTC).
+    public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    /// How many rows the ranked sections keep, and the least requests a route needs to be
+    /// ranked by error rate.
+    public var top = 10
+    public var minRequests: Int64 = 20
     public var totals = Totals()
+    public var comparison: Comparison?
+    public var retriableWithoutIdempotencyKey = RetriableWithoutIdempotencyKey()
+    public var errorSeries: [ErrorSeries] = []
     /// Every status seen, most frequent first.
     public var byStatus: [StatusCount] = []
     public var byStatusClass: [StatusClassCount] = []
@@ -103,14 +159,23 @@ public struct Report: Sendable, Equatable {
     public var codes: [CodeCount] = []
     /// Routes with the most errors (at most `top`).
     public var routes: [RouteCount] = []
+    /// Routes with at least `minRequests` requests and some errors, highest error rate first (at most `top`).
+    public var routesByRate: [RouteCount] = []
     public var unknownCodes: [UnknownCode] = []
     public var statusDrift: [StatusDrift] = []
     /// Hourly, covering the window (or the data when the window is open).
     public var timeline: [TimelinePoint] = []
+    /// Clients with the most errors, and with the most 429s (at most `top` each). Both are
+    /// empty when a filter is set: the store counts clients' errors per hour only.
     public var clients: [ClientCount] = []
+    public var rateLimitedClients: [ClientCount] = []
+    /// Whether the client sections apply to this report (false when filters are set).
+    public var clientsAvailable = true
     public var malformed = MalformedSummary()
     /// The catalogues that classified this report, in precedence order.
     public var catalogues: [String] = []
+    /// `--fail-if` thresholds and how this report measured against them.
+    public var thresholds: [ThresholdResult] = []
 
     public init(window: Window) {
         self.window = window

@@ -1,5 +1,6 @@
 /// A plain-text table with aligned columns that never grows wider than `maxWidth`: the
-/// widest left-aligned column (a meaning, a route) is truncated with `…` to fit.
+/// widest left-aligned column (a meaning, a route) is truncated with `…` to fit. Styles are
+/// applied after padding, so escape codes never upset the alignment.
 public struct TextTable {
     public enum Alignment { case left, right }
 
@@ -14,39 +15,48 @@ public struct TextTable {
 
     public var columns: [Column]
     public var rows: [[String]] = []
+    public var styles: [[TextStyle?]] = []
     public var indent = 2
+    public var showHeader = true
 
     public init(_ columns: [Column]) {
         self.columns = columns
     }
 
-    public mutating func add(_ row: [String]) {
+    public mutating func add(_ row: [String], styles: [TextStyle?] = []) {
         rows.append(row)
+        self.styles.append(styles)
     }
 
-    public func render(maxWidth: Int = 100) -> String {
-        var widths = columns.map { $0.title.count }
+    public func render(maxWidth: Int = 100, palette: Palette = Palette(enabled: false)) -> String {
+        var widths = columns.map { showHeader ? $0.title.count : 0 }
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
         }
-        let total = indent + widths.reduce(0, +) + 2 * (widths.count - 1)
-        if total > maxWidth, let widest = columns.indices.filter({ columns[$0].alignment == .left }).max(by: { widths[$0] < widths[$1] }) {
-            widths[widest] = max(columns[widest].title.count, widths[widest] - (total - maxWidth), 8)
+        // Shrink the widest left-aligned columns, one character at a time, until the table fits.
+        let shrinkable = columns.indices.filter { columns[$0].alignment == .left }
+        while indent + widths.reduce(0, +) + 2 * (widths.count - 1) > maxWidth {
+            guard let widest = shrinkable.filter({ widths[$0] > max(8, showHeader ? columns[$0].title.count : 0) })
+                .max(by: { widths[$0] < widths[$1] }) else { break }
+            widths[widest] -= 1
         }
         var lines: [String] = []
-        func line(_ cells: [String]) -> String {
+        func line(_ cells: [String], styles: [TextStyle?], header: Bool) -> String {
             var parts: [String] = []
             for (i, column) in columns.enumerated() {
                 var cell = i < cells.count ? cells[i] : ""
-                if cell.count > widths[i] { cell = String(cell.prefix(widths[i] - 1)) + "…" }
-                let padding = String(repeating: " ", count: widths[i] - cell.count)
+                if cell.count > widths[i] { cell = String(cell.prefix(max(0, widths[i] - 1))) + "…" }
+                let padding = String(repeating: " ", count: max(0, widths[i] - cell.count))
+                let styled = palette.apply(header ? .bold : (i < styles.count ? styles[i] : nil), cell)
                 let isLast = i == columns.count - 1
-                parts.append(column.alignment == .right ? padding + cell : (isLast ? cell : cell + padding))
+                parts.append(column.alignment == .right ? padding + styled : (isLast ? styled : styled + padding))
             }
-            return String(repeating: " ", count: indent) + parts.joined(separator: "  ")
+            var text = String(repeating: " ", count: indent) + parts.joined(separator: "  ")
+            while text.hasSuffix(" ") { text.removeLast() }
+            return text
         }
-        lines.append(line(columns.map(\.title)))
-        for row in rows { lines.append(line(row)) }
+        if showHeader { lines.append(line(columns.map(\.title), styles: [], header: true)) }
+        for (index, row) in rows.enumerated() { lines.append(line(row, styles: styles[index], header: false)) }
         return lines.joined(separator: "\n")
     }
 }
@@ -54,7 +64,7 @@ public struct TextTable {
 /// Number formatting for people: thousands separators and percentages.
 public enum HumanNumber {
     public static func count(_ n: Int64) -> String {
-        let digits = String(abs(n))
+        let digits = String(n.magnitude)
         var out = ""
         for (i, c) in digits.enumerated() {
             if i > 0 && (digits.count - i) % 3 == 0 { out += "," }

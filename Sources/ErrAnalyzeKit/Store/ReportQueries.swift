@@ -1,0 +1,127 @@
+/// Which traffic a report looks at (`report --route/--code/--status/--method`).
+///
+/// Values inside one list are alternatives; lists combine: `--status 5xx --method POST` is
+/// the POST requests answered with a 5xx. An empty list does not restrict.
+public struct TrafficFilter: Sendable, Equatable {
+    /// A status, or an inclusive range of them (`5xx` is 500…599).
+    public struct StatusRange: Sendable, Equatable, CustomStringConvertible {
+        public var lower: Int
+        public var upper: Int
+
+        public init(_ lower: Int, _ upper: Int) {
+            self.lower = lower
+            self.upper = upper
+        }
+
+        public func contains(_ status: Int) -> Bool { status >= lower && status <= upper }
+
+        /// As typed back to a person: `503`, `5xx`, `500-504`.
+        public var description: String {
+            if lower == upper { return String(lower) }
+            if lower % 100 == 0 && upper == lower + 99 { return "\(lower / 100)xx" }
+            return "\(lower)-\(upper)"
+        }
+    }
+
+    /// Templated routes (`/v1/contacts/{id}`), raw paths (templated before comparing) or
+    /// patterns with `*` (any characters, `/` included).
+    public var routes: [String]
+    /// Error codes, compared without regard to case.
+    public var codes: [String]
+    public var statuses: [StatusRange]
+    /// Request methods, compared without regard to case.
+    public var methods: [String]
+
+    public init(routes: [String] = [], codes: [String] = [], statuses: [StatusRange] = [], methods: [String] = []) {
+        self.routes = routes
+        self.codes = codes
+        self.statuses = statuses
+        self.methods = methods
+    }
+
+    public var isEmpty: Bool { routes.isEmpty && codes.isEmpty && statuses.isEmpty && methods.isEmpty }
+
+    public func matches(_ group: TrafficGroup) -> Bool {
+        matches(status: group.status) && matches(method: group.method) && matches(code: group.code) && matches(route: group.route)
+    }
+
+    public func matches(status: Int) -> Bool {
+        statuses.isEmpty || statuses.contains { $0.contains(status) }
+    }
+
+    public func matches(method: String) -> Bool {
+        methods.isEmpty || methods.contains { $0.caseInsensitiveEquals(method) }
+    }
+
+    /// A response without a code matches no `--code` value.
+    public func matches(code: String?) -> Bool {
+        guard !codes.isEmpty else { return true }
+        guard let code else { return false }
+        return codes.contains { $0.caseInsensitiveEquals(code) }
+    }
+
+    public func matches(route: String) -> Bool {
+        routes.isEmpty || routePatterns.contains { $0.matches(route) }
+    }
+
+    private var routePatterns: [RoutePattern] { routes.map(RoutePattern.init) }
+}
+
+/// One `--route` value, prepared for matching stored (templated) routes.
+struct RoutePattern {
+    let text: String
+    let templated: String
+    let parts: [Substring]?
+
+    init(_ text: String) {
+        self.text = text
+        if text.contains("*") {
+            parts = text.split(separator: "*", omittingEmptySubsequences: false)
+            templated = text
+        } else {
+            parts = nil
+            var output: [UInt8] = []
+            var bytes = Array(text.utf8)
+            bytes.withUnsafeMutableBytes { RouteTemplater().template(UnsafeRawBufferPointer($0), into: &output) }
+            templated = String(decoding: output, as: UTF8.self)
+        }
+    }
+
+    func matches(_ route: String) -> Bool {
+        guard let parts else { return route == text || route == templated }
+        // `*` matches any run of characters: the pieces between stars must appear in order,
+        // the first at the start and the last at the end.
+        var rest = Substring(route)
+        for (index, part) in parts.enumerated() {
+            if index == 0 {
+                guard rest.hasPrefix(part) else { return false }
+                rest = rest.dropFirst(part.count)
+            } else if index == parts.count - 1 {
+                return rest.count >= part.count && rest.hasSuffix(part)
+            } else if !part.isEmpty {
+                guard let found = rest.range(of: part) else { return false }
+                rest = rest[found.upperBound...]
+            }
+        }
+        return rest.isEmpty
+    }
+}
+
+extension String {
+    func caseInsensitiveEquals(_ other: String) -> Bool {
+        count == other.count && lowercased() == other.lowercased()
+    }
+}
+
+/// The questions a report asks beyond `AggregateStore`: the timeline restricted by filters,
+/// and clients ranked by 429s. A separate protocol so that another store (a server
+/// database) can answer them in its own way.
+public protocol ReportQueries: AnyObject {
+    /// Requests per hour and status, counting only the traffic `filter` matches.
+    func hourlyStatusCounts(in window: HourWindow, matching filter: TrafficFilter) throws -> [HourlyStatusCount]
+    /// Clients with the most 429 responses (those with none are left out).
+    func rateLimitedClients(in window: HourWindow, limit: Int) throws -> [ClientErrorTotal]
+}
+
+/// What `ReportBuilder` needs from a store.
+public typealias ReportStore = AggregateStore & ReportQueries
