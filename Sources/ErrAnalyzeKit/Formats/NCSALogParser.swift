@@ -7,14 +7,16 @@
 /// common extensions.
 public struct NCSALogParser: LineParser {
     private var timestamps = CLFTimestampParser()
+    private let scratch = ScratchSpace(capacity: 256)
 
     public init() {}
 
     public mutating func parse(_ line: UnsafeRawBufferPointer, into record: inout RequestRecord) -> LineParseResult {
-        let n = line.count
+        var n = line.count
+        if n > 0 && line[n - 1] == 0x0D { n -= 1 }
         if n == 0 { return .skip }
         // host
-        guard let hostEnd = ByteScanning.find(UInt8(ascii: " "), in: line, from: 0) else { return .malformed(.unrecognisedLayout) }
+        guard let hostEnd = ByteScanning.find(UInt8(ascii: " "), in: line, from: 0), hostEnd < n else { return .malformed(.unrecognisedLayout) }
         // [timestamp] — ident and user sit between; a user name may itself contain spaces,
         // so look for the bracket rather than counting fields.
         guard let open = ByteScanning.find(UInt8(ascii: "["), in: line, from: hostEnd),
@@ -33,7 +35,7 @@ public struct NCSALogParser: LineParser {
         var close = requestStart
         var status = 0
         while true {
-            guard let q = ByteScanning.find(UInt8(ascii: "\""), in: line, from: close) else { return .malformed(.badStatus) }
+            guard let q = ByteScanning.find(UInt8(ascii: "\""), in: line, from: close), q < n else { return .malformed(.badStatus) }
             if q + 5 <= n, line[q + 1] == UInt8(ascii: " "), let s = ByteScanning.status(in: line, at: q + 2),
                q + 5 == n || line[q + 5] == UInt8(ascii: " ") {
                 close = q
@@ -47,6 +49,7 @@ public struct NCSALogParser: LineParser {
         record.status = status
         record.client = ByteScanning.slice(line, 0, hostEnd)
         Self.splitRequest(ByteScanning.slice(line, requestStart, close), into: &record)
+        Self.unescapePath(&record, scratch)
         return .request
     }
 
@@ -62,5 +65,14 @@ public struct NCSALogParser: LineParser {
         record.method = ByteScanning.slice(request, 0, space)
         let targetEnd = ByteScanning.find(UInt8(ascii: " "), in: request, from: space + 1) ?? request.count
         record.path = ByteScanning.slice(request, space + 1, targetEnd)
+    }
+
+    /// Servers escape quotes and control bytes in the request line (`\"`, nginx `\x22`);
+    /// the route should see the bytes the client sent.
+    @inline(__always)
+    static func unescapePath(_ record: inout RequestRecord, _ scratch: ScratchSpace) {
+        guard record.path.count > 0, ByteScanning.find(UInt8(ascii: "\\"), in: record.path, from: 0) != nil else { return }
+        scratch.beginLine(reserving: record.path.count)
+        record.path = scratch.commit(Escapes.unescapeBackslashes(record.path, to: scratch.cursor))
     }
 }
