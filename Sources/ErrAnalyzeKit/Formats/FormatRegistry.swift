@@ -92,11 +92,19 @@ public enum FormatRegistry {
     }
 
     /// Whether an NCSA line carries fields after the byte count (the combined format's
-    /// referer and user agent).
+    /// referer and user agent, or anything a site appended): the common format ends with
+    /// `"request" status bytes`, two fields after the request's closing quote.
     static func hasTrailingQuotedFields(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard line.count > 2 else { return false }
         var n = line.count
-        if line[n - 1] == 0x0D { n -= 1 }
-        return line[n - 1] == UInt8(ascii: "\"")
+        if n > 0 && line[n - 1] == 0x0D { n -= 1 }
+        guard n > 2 else { return false }
+        if line[n - 1] == UInt8(ascii: "\"") { return true }
+        var spaces = 0
+        var i = n - 1
+        while i > 0 && line[i] != UInt8(ascii: "\"") {
+            if line[i] == 0x20 { spaces += 1 }
+            i -= 1
+        }
+        return spaces > 2
     }
 }

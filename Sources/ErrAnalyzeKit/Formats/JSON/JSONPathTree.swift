@@ -115,9 +115,26 @@ final class JSONPathTree: @unchecked Sendable {
 
     @inline(__always)
     static func hash(_ key: UnsafePointer<UInt8>, _ length: Int) -> Int {
+        // `| 0x20` folds letter case the same way for keys equal without regard to case.
         guard length > 0 else { return 0 }
-        return length &* 31 &+ Int(ByteScanning.lower(key[0])) &* 7 &+ Int(ByteScanning.lower(key[length - 1])) &* 3
-            &+ Int(ByteScanning.lower(key[length >> 1]))
+        return length &* 31 &+ Int(key[0] | 0x20) &* 7 &+ Int(key[length - 1] | 0x20) &* 3 &+ Int(key[length >> 1] | 0x20)
+    }
+
+    /// Whether two keys are equal ignoring ASCII case: eight bytes at a time while they match
+    /// exactly (loggers are consistent), byte by byte once they do not.
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        var i = 0
+        while i + 8 <= length {
+            if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) { break }
+            i += 8
+        }
+        while i < length {
+            let x = a[i], y = b[i]
+            if x != y && ByteScanning.lower(x) != ByteScanning.lower(y) { return false }
+            i += 1
+        }
+        return true
     }
 
     /// The node reached from `node` by `key`, or -1.
@@ -129,15 +146,7 @@ final class JSONPathTree: @unchecked Sendable {
             let e = table[Int(node.tableStart) + h]
             if e < 0 { return -1 }
             let entry = entries[Int(e)]
-            if Int(entry.keyLength) == length {
-                let stored = keys + Int(entry.keyStart)
-                var same = true
-                for i in 0..<length where ByteScanning.lower(stored[i]) != ByteScanning.lower(key[i]) {
-                    same = false
-                    break
-                }
-                if same { return entry.node }
-            }
+            if Int(entry.keyLength) == length && Self.equal(keys + Int(entry.keyStart), key, length) { return entry.node }
             h = (h + 1) & mask
         }
     }

@@ -169,6 +169,7 @@ struct JSONScanner {
 
     @inline(__always)
     static func skipWhitespace(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int) {
+        if i < n && p[i] > 0x20 { return }
         while i < n {
             let c = p[i]
             guard c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D else { return }

@@ -11,6 +11,17 @@ import Glibc
 public struct TemplateLogParser: LineParser {
     private let plan: TemplatePlan
     private let state: State
+    // The state's buffers, held directly: one load less per access on the hot path.
+    private let start: UnsafeMutablePointer<Int>
+    private let end: UnsafeMutablePointer<Int>
+    private let times: UnsafeMutablePointer<Int64>
+    private let steps: UnsafeMutablePointer<TemplatePlan.Step>
+    private let literals: UnsafeMutablePointer<UInt8>
+    private let lastNeeded: Int
+    private let timeStep: Int
+    private let statusStep: Int
+    private let requestStep: Int
+    private let addressStep: Int
     private var clf = CLFTimestampParser()
     private var iso = ISO8601TimestampParser()
     private var strftimes: [StrftimeTimestampParser]
@@ -21,23 +32,31 @@ public struct TemplateLogParser: LineParser {
     final class State {
         let start: UnsafeMutablePointer<Int>
         let end: UnsafeMutablePointer<Int>
-        let searchFrom: UnsafeMutablePointer<Int>
         let time: UnsafeMutablePointer<Int64>
 
         init(count: Int) {
             let n = max(count + 1, 1)
             start = .allocate(capacity: n); start.initialize(repeating: 0, count: n)
             end = .allocate(capacity: n); end.initialize(repeating: 0, count: n)
-            searchFrom = .allocate(capacity: n); searchFrom.initialize(repeating: 0, count: n)
             time = .allocate(capacity: n); time.initialize(repeating: 0, count: n)
         }
 
-        deinit { start.deallocate(); end.deallocate(); searchFrom.deallocate(); time.deallocate() }
+        deinit { start.deallocate(); end.deallocate(); time.deallocate() }
     }
 
     init(plan: TemplatePlan) {
         self.plan = plan
         state = State(count: plan.stepCount)
+        start = state.start
+        end = state.end
+        times = state.time
+        steps = plan.steps
+        literals = plan.literals
+        lastNeeded = plan.lastNeeded
+        timeStep = plan.first(.time)
+        statusStep = plan.first(.status)
+        requestStep = plan.first(.request)
+        addressStep = plan.first(.address)
         strftimes = plan.strftimes
     }
 
@@ -46,43 +65,57 @@ public struct TemplateLogParser: LineParser {
         if n > 0 && line[n - 1] == 0x0D { n -= 1 }
         if n == 0 { return .skip }
         guard let base = line.baseAddress else { return .skip }
-        let prefix = plan.prefix
-        if !prefix.isEmpty {
-            guard n >= prefix.count, prefix.withUnsafeBytes({ memcmp(base, $0.baseAddress!, prefix.count) == 0 }) else {
-                return .malformed(.unrecognisedLayout)
-            }
+        let prefixCount = plan.prefixCount
+        if prefixCount > 0 {
+            guard n >= prefixCount, Self.same(base, plan.prefix, prefixCount) else { return .malformed(.unrecognisedLayout) }
         }
-        let steps = plan.steps
-        let last = plan.lastNeeded
-        let start = state.start, end = state.end, searchFrom = state.searchFrom
         var failure = MalformedReason.unrecognisedLayout
         var failureStep = -1
         var budget = 64
-        parts = TimeParts()
-        start[0] = prefix.count
-        searchFrom[0] = prefix.count
+        if plan.usesStrftime { parts = TimeParts() }
+        var valueStart = prefixCount
+        var from = prefixCount
         var k = 0
-        while k <= last {
-            let step = steps[k]
-            let valueStart = start[k]
-            var candidate = findEnd(step, base, valueStart, searchFrom[k], n)
-            var accepted = false
-            while let e = candidate {
-                let result = apply(k, step, ByteScanning.slice(line, valueStart, e))
-                if result == nil {
-                    end[k] = e
-                    accepted = true
-                    break
-                }
-                if k >= failureStep { failure = result!; failureStep = k }
-                budget -= 1
-                if budget <= 0 { return .malformed(failure) }
-                candidate = findEnd(step, base, valueStart, e + 1, n)
+        let ncsa = plan.ncsaStatusStep
+        if ncsa >= 0 {
+            let prefix: NCSALogParser.Prefix
+            switch NCSALogParser.scanPrefix(line, n, &clf) {
+            case .success(let p): prefix = p
+            case .failure(let reason): return .malformed(reason)
             }
-            if accepted {
-                let next = end[k] + (step.lookahead ? 0 : step.terminatorLength)
-                start[k + 1] = next
-                searchFrom[k + 1] = next
+            // Steps: address, [ident,] user, time, request, status.
+            start[0] = 0; end[0] = prefix.hostEnd
+            start[ncsa - 2] = prefix.requestStart - 29; end[ncsa - 2] = prefix.requestStart - 3
+            times[ncsa - 2] = prefix.timestamp
+            start[ncsa - 1] = prefix.requestStart; end[ncsa - 1] = prefix.requestEnd
+            start[ncsa] = prefix.statusEnd - 3; end[ncsa] = prefix.statusEnd
+            times[ncsa] = Int64(prefix.status)
+            let step = steps[ncsa]
+            let m = Int(step.terminatorLength)
+            guard m == 0 || (prefix.statusEnd + m <= n && Self.same(base + prefix.statusEnd, literals + Int(step.terminatorStart), m)) else {
+                return ncsa >= lastNeeded && prefix.statusEnd == n ? finish(line, &record) : .malformed(.unrecognisedLayout)
+            }
+            valueStart = prefix.statusEnd + m
+            from = valueStart
+            k = ncsa + 1
+        }
+        while k <= lastNeeded {
+            let step = steps[k]
+            var e = findEnd(step, base, valueStart, from, n)
+            if step.flags & TemplatePlan.Step.validates != 0 {
+                while e >= 0 {
+                    guard let reason = apply(k, step, ByteScanning.slice(line, valueStart, e)) else { break }
+                    if k >= failureStep { failure = reason; failureStep = k }
+                    budget -= 1
+                    if budget <= 0 { return .malformed(failure) }
+                    e = e + 1 < n ? findEnd(step, base, valueStart, e + 1, n) : -1
+                }
+            }
+            if e >= 0 {
+                start[k] = valueStart
+                end[k] = e
+                valueStart = step.flags & TemplatePlan.Step.lookahead != 0 ? e : e + Int(step.terminatorLength)
+                from = valueStart
                 k += 1
                 continue
             }
@@ -90,38 +123,41 @@ public struct TemplateLogParser: LineParser {
             k -= 1
             budget -= 1
             if k < 0 || budget <= 0 { return .malformed(failure) }
-            searchFrom[k] = end[k] + 1
+            valueStart = start[k]
+            from = end[k] + 1
         }
         return finish(line, &record)
     }
 
-    /// The end of the value of `step` starting at `valueStart`, at or after `from`.
+    /// The end of the value of `step` starting at `valueStart`, at or after `from`; -1 if none.
     @inline(__always)
-    private func findEnd(_ step: TemplatePlan.Step, _ base: UnsafeRawPointer, _ valueStart: Int, _ from: Int, _ n: Int) -> Int? {
-        let m = step.terminatorLength
-        if m == 0 { return from == valueStart ? n : nil }
-        let terminator = plan.literals + step.terminatorStart
-        if step.endsLine {
-            let e = n - m
-            guard e >= from, memcmp(base + e, terminator, m) == 0 else { return nil }
-            return e
-        }
-        if step.fixedWidth > 0 {
-            let e = valueStart + step.fixedWidth
-            guard from == valueStart, e + m <= n, memcmp(base + e, terminator, m) == 0 else { return nil }
-            return e
-        }
-        let first = Int32(terminator[0])
-        var i = from
-        while i + m <= n {
-            guard let hit = memchr(base + i, first, n - m + 1 - i) else { return nil }
-            let at = base.distance(to: UnsafeRawPointer(hit))
-            if m == 1 || memcmp(base + at + 1, terminator + 1, m - 1) == 0 {
-                if !step.quoted || !Self.isEscaped(base, at, valueStart) { return at }
+    private func findEnd(_ step: TemplatePlan.Step, _ base: UnsafeRawPointer, _ valueStart: Int, _ from: Int, _ n: Int) -> Int {
+        let m = Int(step.terminatorLength)
+        let terminator = literals + Int(step.terminatorStart)
+        switch step.mode {
+        case .scan:
+            let first = Int32(terminator[0])
+            var i = from
+            while i + m <= n {
+                guard let hit = memchr(base + i, first, n - m + 1 - i) else { return -1 }
+                let at = base.distance(to: UnsafeRawPointer(hit))
+                if m == 1 || Self.same(base + at + 1, terminator + 1, m - 1) {
+                    if step.flags & TemplatePlan.Step.quoted == 0 || !Self.isEscaped(base, at, valueStart) { return at }
+                }
+                i = at + 1
             }
-            i = at + 1
+            return -1
+        case .fixed:
+            let e = valueStart + Int(step.fixedWidth)
+            guard from == valueStart, e + m <= n, Self.same(base + e, terminator, m) else { return -1 }
+            return e
+        case .atLineEnd:
+            let e = n - m
+            guard e >= from, Self.same(base + e, terminator, m) else { return -1 }
+            return e
+        case .toEnd:
+            return from == valueStart ? n : -1
         }
-        return nil
     }
 
     /// Whether the quote at `index` follows an odd run of backslashes.
@@ -139,17 +175,18 @@ public struct TemplateLogParser: LineParser {
         switch step.kind {
         case .timeCLF:
             guard let t = clf.parse(value) else { return .badTimestamp }
-            state.time[k] = t
+            times[k] = t
         case .timeISO8601:
             guard let t = iso.parse(value) else { return .badTimestamp }
-            state.time[k] = t
+            times[k] = t
         case .timeEpoch:
             guard let t = EpochTimestampParser.parse(value, unit: step.epochUnit) else { return .badTimestamp }
-            state.time[k] = t
+            times[k] = t
         case .timeStrftime:
-            guard step.strftimeIndex >= 0, strftimes[step.strftimeIndex].parse(value, into: &parts) else { return .badTimestamp }
+            guard step.strftimeIndex >= 0, strftimes[Int(step.strftimeIndex)].parse(value, into: &parts) else { return .badTimestamp }
         case .status:
-            guard ByteScanning.statusField(value) != nil else { return .badStatus }
+            guard let status = ByteScanning.statusField(value) else { return .badStatus }
+            times[k] = Int64(status)
         default:
             break
         }
@@ -158,64 +195,75 @@ public struct TemplateLogParser: LineParser {
 
     @inline(__always)
     private func value(_ k: Int, _ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        ByteScanning.slice(line, state.start[k], state.end[k])
+        ByteScanning.slice(line, start[k], end[k])
     }
 
-    /// The first of `steps` with a value other than `-` or empty.
+    /// The first step filling `target` with a value other than `-` or empty.
     @inline(__always)
-    private func firstValue(_ steps: [Int], _ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
-        for k in steps {
-            let v = value(k, line)
+    private func firstValue(_ target: TemplatePlan.Target, _ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        let start = plan.candidateStart[target.rawValue]
+        for i in start..<(start + plan.candidateCount[target.rawValue]) {
+            let v = value(plan.candidates[i], line)
             if !ByteScanning.isDash(v) { return v }
         }
         return nil
     }
 
+    @inline(__always)
     private mutating func finish(_ line: UnsafeRawBufferPointer, _ record: inout RequestRecord) -> LineParseResult {
-        var timestamp: Int64
-        if let k = plan.timeSteps.first {
-            timestamp = state.time[k]
+        let timestamp: Int64
+        if timeStep >= 0 {
+            timestamp = times[timeStep]
         } else {
             guard let t = parts.epochSeconds else { return .malformed(.badTimestamp) }
             timestamp = t
         }
-        guard let k = plan.statusSteps.first, let status = ByteScanning.statusField(value(k, line)) else {
-            return .malformed(.badStatus)
-        }
         record.reset()
         record.timestamp = timestamp
-        record.status = status
-        if let k = plan.methodSteps.first { record.method = value(k, line) }
-        if let target = firstValue(plan.targetSteps, line) { record.path = target }
-        if let k = plan.requestSteps.first, record.method.count == 0 || record.path.count == 0 {
+        record.status = Int(times[statusStep])
+        if plan.simple {
+            if requestStep >= 0 { NCSALogParser.splitRequest(value(requestStep, line), into: &record) }
+            if addressStep >= 0 { record.client = value(addressStep, line) }
+            NCSALogParser.unescapePath(&record, scratch)
+            return .request
+        }
+        let methodStep = plan.first(.method)
+        if methodStep >= 0, case let m = value(methodStep, line), !ByteScanning.isDash(m) { record.method = m }
+        if let target = firstValue(.target, line) { record.path = target }
+        if requestStep >= 0, record.method.count == 0 || record.path.count == 0 {
             var split = RequestRecord()
-            NCSALogParser.splitRequest(value(k, line), into: &split)
+            NCSALogParser.splitRequest(value(requestStep, line), into: &split)
             if record.method.count == 0 { record.method = split.method }
             if record.path.count == 0 { record.path = split.path }
         }
-        if ByteScanning.isDash(record.method) { record.method = .empty }
-        if record.path.count > 0 && ByteScanning.find(UInt8(ascii: "\\"), in: record.path, from: 0) != nil {
-            scratch.beginLine(reserving: record.path.count)
-            record.path = scratch.commit(Escapes.unescapeBackslashes(record.path, to: scratch.cursor))
-        }
-        for k in plan.durationSteps {
+        NCSALogParser.unescapePath(&record, scratch)
+        let durationStart = plan.candidateStart[TemplatePlan.Target.duration.rawValue]
+        for i in durationStart..<(durationStart + plan.candidateCount[TemplatePlan.Target.duration.rawValue]) {
+            let k = plan.candidates[i]
             let v = value(k, line)
             if ByteScanning.isDash(v) { continue }
-            let step = plan.steps[k]
+            let step = steps[k]
             let micros = step.kind == .durationList ? DurationParser.secondsList(v) : DurationParser.micros(v, unit: step.durationUnit)
             if let micros {
                 record.durationMicros = micros
                 break
             }
         }
-        if let id = firstValue(plan.clientIDSteps, line) {
+        if let id = firstValue(.clientID, line) {
             record.client = id
-        } else if let address = firstValue(plan.addressSteps, line) {
+        } else if let address = firstValue(.address, line) {
             record.client = address
         }
-        if let code = firstValue(plan.codeSteps, line) { record.errorCode = code }
-        record.hasIdempotencyKey = firstValue(plan.idempotencySteps, line) != nil
-        record.hasRetryAfter = firstValue(plan.retryAfterSteps, line) != nil
+        if let code = firstValue(.code, line) { record.errorCode = code }
+        record.hasIdempotencyKey = firstValue(.idempotency, line) != nil
+        record.hasRetryAfter = firstValue(.retryAfter, line) != nil
         return .request
+    }
+
+    /// Whether `count` bytes at `a` and `b` are equal; inline, for short literals.
+    @inline(__always)
+    static func same(_ a: UnsafeRawPointer, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        for i in 0..<count where a.load(fromByteOffset: i, as: UInt8.self) != b[i] { return false }
+        return true
     }
 }
