@@ -147,7 +147,10 @@ public struct JSONLineParser: LineParser {
             if !(v.kind == .number && ByteScanning.integer(bytes) == status) { record.errorCode = bytes }
         }
         if let (v, c) = first(.duration, base), v.kind == .number || v.kind == .string {
-            record.durationMicros = DurationParser.micros(UnsafeRawBufferPointer(start: base + v.start, count: v.end - v.start), unit: c.durationUnit) ?? -1
+            let text = UnsafeRawBufferPointer(start: base + v.start, count: v.end - v.start)
+            // nginx logs upstream times as a list, one per attempt: "0.001, 0.002".
+            record.durationMicros = DurationParser.micros(text, unit: c.durationUnit)
+                ?? (c.durationUnit == .seconds || c.durationUnit == .auto ? DurationParser.secondsList(text) : nil) ?? -1
         }
         if let (v, _) = client {
             record.client = text(v, base)
