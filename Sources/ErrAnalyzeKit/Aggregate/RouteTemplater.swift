@@ -331,9 +331,9 @@ public struct RouteTemplater: Sendable {
     }
 
     /// Machine-made identifiers: ULIDs, nanoids, base62 keys, Stripe-style `cus_…` ids.
-    /// Letters and digits only (after an optional short lower-case `prefix_`), at least 10
-    /// of them with 2+ digits and 2+ letters, and either mixed case, 16+ characters or a
-    /// quarter digits — words people put in routes are none of these.
+    /// Letters and digits (after an optional short lower-case `prefix_`), at least 10 of
+    /// them with 2+ digits and 2+ letters, and either mixed case, 16+ characters or a
+    /// quarter digits. With `-` or `_` inside (words, or a nanoid) only mixed case passes.
     static func isOpaqueToken(_ s: UnsafeRawBufferPointer) -> Bool {
         var start = 0
         if let underscore = ByteScanning.find(UInt8(ascii: "_"), in: s, from: 0), underscore > 0, underscore <= 12 {

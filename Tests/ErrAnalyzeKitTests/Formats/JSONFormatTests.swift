@@ -142,6 +142,17 @@ import Testing
         #expect(result(preset("caddy"), #"{"ts":1795169103,"status":200}"#) == .malformed(.missingField), "product presets need a path")
     }
 
+    @Test func syslogPrefixedObjects() {
+        let line = #"Nov 20 10:05:03 web1 nginx: {"time":"2026-11-20T10:05:03+00:00","remote_addr":"192.0.2.1","request":"GET /v1/x HTTP/1.1","status":502}"#
+        #expect(request(preset("nginx-json"), line)?.status == 502)
+        #expect(result(preset("nginx-json"), "Nov 20 10:05:03 web1 nginx: started") == .malformed(.badJSON))
+    }
+
+    @Test func goTimeStrings() {
+        #expect(request(json, #"{"time":"2026-11-20 10:05:03.123456789 +0000 UTC","status":200,"path":"/"}"#)?.timestamp == sampleEpoch)
+        #expect(request(json, #"{"time":"2026-11-20 02:05:03 -0800 PST","status":200,"path":"/"}"#)?.timestamp == sampleEpoch)
+    }
+
     @Test func bomCRLFAndCase() {
         let line = "\u{FEFF}{\"Status\":200,\"TIME\":1795169103,\"Path\":\"/\"}\r"
         #expect(request(json, line)?.status == 200)

@@ -97,17 +97,25 @@ public struct JSONLineParser: LineParser {
     }
 
     public mutating func parse(_ line: UnsafeRawBufferPointer, into record: inout RequestRecord) -> LineParseResult {
-        guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self), line.count > 0 else { return .skip }
+        guard let lineBase = line.baseAddress?.assumingMemoryBound(to: UInt8.self), line.count > 0 else { return .skip }
         var n = line.count
-        if n >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {  // a BOM on the first line
+        if n >= 3 && lineBase[0] == 0xEF && lineBase[1] == 0xBB && lineBase[2] == 0xBF {  // a BOM on the first line
             return parse(ByteScanning.slice(line, 3, n), into: &record)
         }
-        if base[n - 1] == 0x0D { n -= 1 }
-        guard scanner.scan(base, n) else {
+        if lineBase[n - 1] == 0x0D { n -= 1 }
+        var object = lineBase
+        if n > 0 && lineBase[0] != UInt8(ascii: "{") && lineBase[0] > 0x20 {
+            // A syslog or container prefix before the object (`Nov 20 10:05:03 web nginx: {…}`).
+            guard let start = Self.objectAfterPrefix(lineBase, n) else { return .malformed(.badJSON) }
+            object = lineBase + start
+            n -= start
+        }
+        guard scanner.scan(object, n) else {
             var i = 0
-            JSONScanner.skipWhitespace(base, &i, n)
+            JSONScanner.skipWhitespace(object, &i, n)
             return i == n ? .skip : .malformed(.badJSON)
         }
+        let base = object
         let method = first(.method, base), path = first(.path, base), request = first(.request, base)
         let hasRoute = method != nil || path != nil || request != nil
         guard let (statusValue, _) = first(.status, base) else { return hasRoute ? .malformed(.missingField) : .skip }
@@ -160,6 +168,17 @@ public struct JSONLineParser: LineParser {
         record.hasIdempotencyKey = first(.idempotencyKey, base) != nil
         record.hasRetryAfter = first(.retryAfter, base) != nil
         return .request
+    }
+
+    /// Where a JSON object starts after a `tag: ` prefix within the first 512 bytes, or nil.
+    static func objectAfterPrefix(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+        var i = 0
+        let limit = min(n - 2, 512)
+        while i < limit {
+            if p[i] == UInt8(ascii: ":") && p[i + 1] == 0x20 && p[i + 2] == UInt8(ascii: "{") { return i + 2 }
+            i += 1
+        }
+        return nil
     }
 
     /// The bytes of a string or number value, unescaped into scratch space when needed.

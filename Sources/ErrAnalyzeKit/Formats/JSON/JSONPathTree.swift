@@ -26,7 +26,6 @@ final class JSONPathTree: @unchecked Sendable {
     let table: UnsafeMutablePointer<Int32>
     let keys: UnsafeMutablePointer<UInt8>
     let slotCount: Int
-    private let counts: (Int, Int, Int, Int)
 
     /// Slot `i` captures `paths[i]` (a list of key segments).
     init(paths: [[String]]) {
@@ -103,7 +102,6 @@ final class JSONPathTree: @unchecked Sendable {
         table.initialize(from: tableList, count: tableList.count)
         keys = .allocate(capacity: max(keyBytes.count, 1))
         keys.initialize(from: keyBytes, count: keyBytes.count)
-        counts = (nodeList.count, entryList.count, tableList.count, keyBytes.count)
     }
 
     deinit {

@@ -82,7 +82,7 @@ public struct ISO8601TimestampParser {
     }
 
     /// The offset east of UTC in seconds of a zone suffix that fills `t[from...]`: nothing,
-    /// `Z`, `±HH`, `±HHMM`, `±HH:MM`, `UTC`, `GMT`.
+    /// `Z`, `±HH`, `±HHMM`, `±HH:MM` (optionally followed by a zone name), `UTC`, `GMT`.
     @inline(__always)
     static func zoneOffset(_ t: UnsafeRawBufferPointer, from i: Int) -> Int? {
         let n = t.count
@@ -95,10 +95,17 @@ public struct ISO8601TimestampParser {
             var j = i + 3
             var minutes = 0
             if j < n && t[j] == UInt8(ascii: ":") { j += 1 }
-            if j < n {
-                guard j + 2 == n, let m = CLFTimestampParser.digits(t, j, 2), m < 60 else { return nil }
+            if j + 2 <= n, let m = CLFTimestampParser.digits(t, j, 2) {
+                guard m < 60 else { return nil }
                 minutes = m
                 j += 2
+            }
+            // A zone name may follow the offset, as Go prints it: `+0000 UTC`, `-0800 PST`.
+            if j < n && t[j] == 0x20 {
+                j += 1
+                let nameStart = j
+                while j < n && (t[j] | 0x20) >= UInt8(ascii: "a") && (t[j] | 0x20) <= UInt8(ascii: "z") { j += 1 }
+                guard j > nameStart else { return nil }
             }
             guard j == n else { return nil }
             return sign * (hours * 3600 + minutes * 60)
