@@ -9,7 +9,6 @@ extension JSONPresets {
         m.add(.path, "RequestPath")
         m.add(.duration, "Duration", unit: .nanoseconds)
         m.add(.clientAddress, "ClientHost", "ClientAddr")
-        m.add(.client, "ClientUsername")
         m.add(.code, "downstream_X-Error-Code", "origin_X-Error-Code")
         m.add(.idempotencyKey, "request_Idempotency-Key")
         m.add(.retryAfter, "downstream_Retry-After", "origin_Retry-After")
