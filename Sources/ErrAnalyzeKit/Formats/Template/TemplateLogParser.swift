@@ -7,7 +7,10 @@ import Glibc
 /// it uses (time, status). When a later field does not fit, it goes back and tries the next
 /// occurrence of an earlier terminator (a `"` inside a request, a space inside a user
 /// name), within a small budget. It stops after the last field erranalyze needs, so
-/// referers and user agents at the end of a line are never scanned.
+/// referers and user agents at the end of a line are never scanned. A format that starts
+/// with the NCSA prefix has that part read by `NCSALogParser`'s scanner (see
+/// `TemplatePlan.ncsaStatusStep`): the common custom formats then cost what the built-in
+/// combined parser costs, plus their extra fields.
 public struct TemplateLogParser: LineParser {
     private let plan: TemplatePlan
     private let state: State
