@@ -36,9 +36,15 @@ public enum CivilTime {
 
     static func isValid(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Bool {
         guard (1...12).contains(month), day >= 1, hour < 24, minute < 60, second <= 60 else { return false }
-        let lengths = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let maxDay = month == 2 && leap ? 29 : lengths[month - 1]
-        return day <= maxDay
+        return day <= daysInMonth(year: year, month: month)
+    }
+
+    @inline(__always)
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 }
