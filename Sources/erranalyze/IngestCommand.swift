@@ -24,8 +24,27 @@ struct IngestCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Log files to read; - reads standard input.", valueName: "file"))
     var files: [String]
 
-    @Option(name: .long, help: ArgumentHelp("The log format (default: detected per file).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp(
+        "A preset log format (default: detected per file).",
+        discussion: "Presets: \(FormatRegistry.presetNames.joined(separator: ", ")).",
+        valueName: "name"))
     var format: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "An nginx log_format line ($variables) or an Apache LogFormat line (% directives).",
+        discussion: "The error code is read from $sent_http_x_error_code, $upstream_http_x_error_code or %{X-Error-Code}o.",
+        valueName: "string"))
+    var logFormat: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "JSON lines: where each field is, as key=dot.path,… (keys: time, method, path, status, code, duration, client, idempotency_key, retry_after).",
+        valueName: "map"))
+    var jsonFields: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A route template rule (repeatable), e.g. /v1/files/* : matching paths count under the pattern.",
+        valueName: "pattern"))
+    var route: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Parsing threads (default: all cores).", valueName: "n"))
     var workers: Int?
@@ -35,15 +54,41 @@ struct IngestCommand: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one log file, or - for standard input") }
+        if [format != nil, logFormat != nil, jsonFields != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give only one of --format, --log-format and --json-fields")
+        }
         if let format, FormatRegistry.preset(named: format) == nil {
             throw ValidationError("unknown format '\(format)'; known: \(FormatRegistry.presetNames.joined(separator: ", "))")
         }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        _ = try chosenFormat()
+        _ = try templater()
+    }
+
+    /// The format named by --format, --log-format or --json-fields, or nil to detect.
+    func chosenFormat() throws -> LogFormat? {
+        do {
+            if let format { return FormatRegistry.preset(named: format) }
+            if let logFormat { return try LogFormat.compile(logFormat: logFormat) }
+            if let jsonFields { return try FormatRegistry.json(fields: jsonFields) }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        return nil
+    }
+
+    func templater() throws -> RouteTemplater {
+        do {
+            return try RouteTemplater(rules: route)
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     func run() throws {
         var options = IngestOptions()
-        if let format { options.format = FormatRegistry.preset(named: format) }
+        options.format = try chosenFormat()
+        options.templater = try templater()
         if let workers { options.workers = workers }
 
         let store: SQLiteStore
