@@ -26,10 +26,12 @@ extension JSONPresets {
         m.add(.clientAddress, "client_ip", "clientIp", "remote_addr", "remote_ip", "remoteAddr", "remoteAddress", "ip",
               "req.remoteAddress", "http.client_ip", "client.ip", "client.address", "network.client.ip", "httpRequest.remoteIp")
         m.add(.idempotencyKey, "idempotency_key", "idempotencyKey", "http_idempotency_key", "headers.idempotency-key",
-              "request.headers.idempotency-key", "req.headers.idempotency-key", "request_headers.idempotency-key",
+              "request.headers.idempotency-key", "request.headers.idempotency_key", "headers.idempotency_key",
+              "req.headers.idempotency-key", "request_headers.idempotency-key",
               "http.request.header.idempotency-key")
         m.add(.retryAfter, "retry_after", "retryAfter", "sent_http_retry_after", "headers.retry-after",
-              "res.headers.retry-after", "response.headers.retry-after", "resp_headers.Retry-After",
+              "res.headers.retry-after", "response.headers.retry-after", "response.retry_after", "response.retryAfter",
+              "response.headers.retry_after", "resp_headers.Retry-After",
               "response_headers.retry-after", "http.response.header.retry-after")
         return m
     }
