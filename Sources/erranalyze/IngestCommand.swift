@@ -7,17 +7,31 @@ struct IngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "Read log files into the database.",
         discussion: """
-        Each file is recognised by the content of its first bytes, so re-running never counts
-        a line twice: a file seen before is read from where the last run stopped, whatever it
-        is called now (rotated, compressed). gzip is recognised by its magic bytes. Each file
-        is committed in one transaction: it counts fully or not at all.
+        Re-running never counts a line twice. Each file is recognised by its content (its
+        first bytes and the bytes where the last run stopped), whatever it is called now:
+        a growing file is read from where the last run stopped, a rotated or compressed one
+        is not read again, a truncated or replaced one is read from its start. A plain file's
+        last line without a newline waits for the next run until the file has not changed
+        for 5 minutes. gzip is recognised by its magic bytes. Progress is committed in steps,
+        each in one transaction with the read position: a crash loses no line and counts
+        none twice.
+
+        Runs on one database queue: a second ingest waits for the first (and says so).
 
         Examples:
           erranalyze ingest /var/log/nginx/access.log*
           zcat old/*.gz | erranalyze ingest -
           erranalyze ingest --format combined --db /tmp/test.sqlite access.log
+          */5 * * * *  erranalyze ingest --quiet --no-wait /var/log/nginx/access.log*
+
+        Exit status: 0 ok; 1 some input or the database failed (the rest was still
+        ingested; the message names it); 2 usage error; 75 another ingest holds the
+        database and --no-wait was given.
         """
     )
+
+    /// sysexits' EX_TEMPFAIL: try again later.
+    static let busyExitCode: Int32 = 75
 
     @OptionGroup var database: DatabaseOptions
 
@@ -30,7 +44,18 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Parsing threads (default: all cores).", valueName: "n"))
     var workers: Int?
 
-    @Flag(name: [.short, .long], help: "Print nothing but errors.")
+    @Flag(name: .long, help: "Exit at once with status 75 if another ingest is running on this database, instead of waiting.")
+    var noWait = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Refuse gzip input that inflates to more than this many times its size, past the first 64 MiB (a gzip bomb); 0 = no limit.",
+        valueName: "n"))
+    var maxRatio: Int = IngestOptions().maxDecompressionRatio
+
+    @Option(name: .long, help: .hidden)
+    var checkpointBytes: Int64?
+
+    @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")
     var quiet = false
 
     func validate() throws {
@@ -39,30 +64,52 @@ struct IngestCommand: ParsableCommand {
             throw ValidationError("unknown format '\(format)'; known: \(FormatRegistry.presetNames.joined(separator: ", "))")
         }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if maxRatio < 0 { throw ValidationError("--max-ratio must be 0 (no limit) or more") }
+        if let checkpointBytes, checkpointBytes < 1 { throw ValidationError("--checkpoint-bytes must be at least 1") }
+        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
     }
 
     func run() throws {
+        let environment = ProcessInfo.processInfo.environment
         var options = IngestOptions()
         if let format { options.format = FormatRegistry.preset(named: format) }
         if let workers { options.workers = workers }
+        options.maxDecompressionRatio = maxRatio
+        // Small checkpoints let tests stop an ingest in the middle of a file.
+        if let bytes = checkpointBytes ?? environment["ERRANALYZE_CHECKPOINT_BYTES"].flatMap({ Int64($0) }), bytes > 0 {
+            options.checkpointBytes = bytes
+        }
+        let crash = DebugCrash(environment["ERRANALYZE_DEBUG_KILL"])
+        if let crash, crash.afterCommit { options.afterCommit = { if $0 == crash.commit { DebugCrash.die() } } }
 
+        let path = database.path
+        let lock = try WriterLock.acquire(for: path, wait: !noWait, quiet: quiet, purpose: "ingest")
         let store: SQLiteStore
         do {
-            store = try SQLiteStore(path: database.path)
+            store = try SQLiteStore(path: path)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)
+        }
+        if let crash, !crash.afterCommit {
+            var commits = 0
+            store.beforeCommit = {
+                commits += 1
+                if commits == crash.commit { DebugCrash.die() }
+            }
         }
         let engine = IngestEngine(store: store, options: options)
         let showProgress = Terminal.standardErrorIsTerminal && !quiet
         let outcomes = engine.ingest(paths: files, progress: showProgress ? { Self.showProgress($0) } : nil)
         if showProgress { Terminal.standardError("\r\u{1B}[K") }
+        withExtendedLifetime(lock) {}
 
         var failed = 0
         for outcome in outcomes {
             switch outcome {
             case .ingested(let report):
                 if !quiet { Terminal.output(Self.describe(report) + "\n") }
+                if let warning = report.warning { Terminal.error("warning: \(warning)") }
             case .failed(_, let message):
                 failed += 1
                 Terminal.error(message)
@@ -77,10 +124,12 @@ struct IngestCommand: ParsableCommand {
         var text: String
         switch r.disposition {
         case .empty: return "\(r.path): empty, nothing to read"
-        case .upToDate: return "\(r.path): already counted (\(r.format)), nothing new"
+        case .upToDate:
+            text = "\(r.path): already counted (\(r.format)), nothing new"
         case .new: text = "\(r.path): \(kind)\(r.format): \(counts)"
         case .resumed(let from): text = "\(r.path): \(kind)\(r.format): resumed at byte \(HumanNumber.count(from)): \(counts)"
-        case .restarted: text = "\(r.path): \(kind)\(r.format): shorter than before (truncated), read again from the start: \(counts)"
+        case .restarted:
+            text = "\(r.path): \(kind)\(r.format): starts like a file counted before but holds other content (truncated and rewritten, or a new file): counted from its start: \(counts)"
         }
         if r.heldBackPartialLine { text += "; an incomplete last line waits for the next run" }
         for sample in r.malformedSamples.prefix(3) {
@@ -95,5 +144,50 @@ struct IngestCommand: ParsableCommand {
             text += " (\(Int(Double(p.bytesRead) / Double(total) * 100))%)"
         }
         Terminal.standardError(text)
+    }
+}
+
+extension WriterLock {
+    /// Takes the database's writer lock for `purpose`, saying whom it waits for, or exits
+    /// with status 75 when told not to wait.
+    static func acquire(for databasePath: String, wait: Bool, quiet: Bool, purpose: String) throws -> WriterLock {
+        do {
+            let lock = try WriterLock(databasePath: databasePath)
+            if try lock.tryLock() { return lock }
+            let holder = lock.holderPID().map { " (pid \($0))" } ?? ""
+            guard wait else {
+                Terminal.error("another ingest or prune\(holder) is writing to \(databasePath); not waiting (--no-wait)")
+                throw ExitCode(IngestCommand.busyExitCode)
+            }
+            if !quiet { Terminal.error("waiting for another ingest\(holder) to finish…") }
+            try lock.lock()
+            return lock
+        } catch let error as StoreError {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `ERRANALYZE_DEBUG_KILL=after-commit:N` or `in-commit:N`: the process kills itself with
+/// SIGKILL right after its Nth commit, or inside it (after its writes, before COMMIT). For
+/// the crash-safety tests; never set in normal use.
+struct DebugCrash {
+    var afterCommit: Bool
+    var commit: Int
+
+    init?(_ value: String?) {
+        guard let value, let colon = value.firstIndex(of: ":"), let n = Int(value[value.index(after: colon)...]), n > 0 else { return nil }
+        switch value[..<colon] {
+        case "after-commit": afterCommit = true
+        case "in-commit": afterCommit = false
+        default: return nil
+        }
+        commit = n
+    }
+
+    static func die() -> Never {
+        kill(getpid(), SIGKILL)
+        while true { pause() }
     }
 }

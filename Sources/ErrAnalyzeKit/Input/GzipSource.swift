@@ -14,6 +14,10 @@ public final class GzipSource: ByteSource {
     private var decompressedOut: Int64 = 0
     private let maxRatio: Int
 
+    /// Output allowed before the ratio is checked: small files of repeated lines compress
+    /// very well and are not bombs.
+    public static let ratioGrace: Int64 = 64 << 20
+
     /// - Parameter maxRatio: refuse input that inflates to more than this many times its
     ///   compressed size (after the first 64 MiB), the signature of a gzip bomb. 0 = no limit.
     public init(upstream: ByteSource, name: String, maxRatio: Int = 0, inputBlockSize: Int = 1 << 20) throws {
@@ -81,7 +85,9 @@ public final class GzipSource: ByteSource {
         }
         let produced = buffer.count - Int(stream.avail_out)
         decompressedOut += Int64(produced)
-        if maxRatio > 0 && decompressedOut > (64 << 20) && decompressedOut > compressedIn * Int64(maxRatio) {
+        // Compare with the compressed bytes inflated so far, not those merely read ahead.
+        let consumed = compressedIn - Int64(stream.avail_in)
+        if maxRatio > 0 && decompressedOut > Self.ratioGrace && decompressedOut > max(consumed, 1) * Int64(maxRatio) {
             throw InputError.decompressionRatioExceeded(name, limit: maxRatio)
         }
         return produced

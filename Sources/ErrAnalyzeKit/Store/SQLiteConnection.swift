@@ -5,13 +5,20 @@ import Glibc
 public struct StoreError: Error, CustomStringConvertible {
     public var message: String
     public var code: Int32
+    /// The operating system's error behind an I/O failure (ENOSPC, EFBIG…), or 0.
+    public var systemErrno: Int32 = 0
 
     public var description: String { message }
 
     /// The database is locked by another process for longer than the busy timeout.
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
-    /// The disk or the database quota is full.
-    public var isFull: Bool { code == SQLITE_FULL }
+    /// The disk, the file-size limit or the database's page limit is reached: SQLite says
+    /// SQLITE_FULL for ENOSPC, and a write error for EFBIG (ulimit -f) and EDQUOT (quota).
+    public var isFull: Bool {
+        code == SQLITE_FULL || (code == SQLITE_IOERR && [ENOSPC, EFBIG, EDQUOT].contains(systemErrno))
+    }
+    /// The file is not an SQLite database.
+    public var isNotADatabase: Bool { code == SQLITE_NOTADB }
 }
 
 /// A thin, owned wrapper around one `sqlite3*` connection: just what the store needs
@@ -45,7 +52,7 @@ public final class SQLiteConnection {
         if rc != SQLITE_OK {
             let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(errorMessage)
-            throw StoreError(message: "\(path): \(message)", code: rc)
+            throw StoreError(message: "\(path): \(message)", code: rc, systemErrno: sqlite3_system_errno(handle))
         }
     }
 
@@ -62,7 +69,9 @@ public final class SQLiteConnection {
             try execute("COMMIT")
             return result
         } catch {
-            try? execute("ROLLBACK")
+            // A failed COMMIT (disk full) may already have rolled back; ROLLBACK then fails
+            // harmlessly.
+            if sqlite3_get_autocommit(handle) == 0 { try? execute("ROLLBACK") }
             throw error
         }
     }
@@ -76,8 +85,18 @@ public final class SQLiteConnection {
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int32 { sqlite3_changes(handle) }
+
     func error(_ rc: Int32, _ context: String) -> StoreError {
-        StoreError(message: "\(path): \(String(cString: sqlite3_errmsg(handle))) (\(context))", code: rc)
+        StoreError(message: "\(path): \(String(cString: sqlite3_errmsg(handle))) (\(context))", code: rc,
+                   systemErrno: sqlite3_system_errno(handle))
+    }
+
+    /// Pages the database may grow to (`PRAGMA max_page_count`): a database that reaches it
+    /// fails with SQLITE_FULL exactly as on a full disk. Used to test that path.
+    public func limitPages(_ pages: Int) throws {
+        try execute("PRAGMA max_page_count = \(pages)")
     }
 }
 
