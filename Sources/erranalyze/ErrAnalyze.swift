@@ -17,6 +17,6 @@ struct ErrAnalyze: ParsableCommand {
         Exit status: 0 ok; 1 some input failed (the rest was still ingested); 2 usage error;
         3 a --fail-if threshold was crossed.
         """,
-        subcommands: [IngestCommand.self, ReportCommand.self]
+        subcommands: [IngestCommand.self, ReportCommand.self, StatusCommand.self, PruneCommand.self]
     )
 }
