@@ -84,7 +84,7 @@ extension Harness {
     }
 
     /// Starts `erranalyze ARGS` without waiting for it.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningProcess {
+    func start(_ arguments: [String], environment: [String: String] = [:], stdin: Pipe? = nil) throws -> RunningProcess {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -96,7 +96,7 @@ extension Harness {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = stdin ?? FileHandle.nullDevice
         try process.run()
         return RunningProcess(process: process, stdout: out, stderr: err)
     }

@@ -74,6 +74,20 @@ public final class IngestEngine {
     // MARK: Plain regular files: positional reads, split across workers
 
     private func ingestPlainFile(_ file: InputFile, size: Int64, progress: ((IngestProgress) -> Void)?) throws -> FileReport {
+        var state = CommitState(entryID: nil, expected: 0, head: [], lastKnownFileID: nil)
+        var lines: Int64 = 0
+        do {
+            return try readPlainFile(file, size: size, state: &state, lines: &lines, progress: progress)
+        } catch let error as StoreError where state.entryID != nil {
+            throw IngestError.partial(.store(path: file.displayName, error), countedThrough: state.expected, lines: lines)
+        } catch let error as InputError where state.entryID != nil {
+            throw IngestError.partial(.input(error), countedThrough: state.expected, lines: lines)
+        }
+    }
+
+    private func readPlainFile(_ file: InputFile, size: Int64, state: inout CommitState, lines: inout Int64,
+                               progress: ((IngestProgress) -> Void)?) throws -> FileReport {
+        defer { lines = state.lines - (state.baseLines) }
         let sample = try file.readPlain(at: 0, count: Int(min(size, Int64(Self.sampleSize))))
         var report = FileReport(path: file.displayName, format: "", compressed: false, disposition: .new, bytesRead: 0,
                                 lines: 0, requests: 0, malformed: 0, malformedSamples: [], heldBackPartialLine: false)
@@ -90,8 +104,8 @@ public final class IngestEngine {
             guard candidate.bytesRead > (entry?.bytesRead ?? -1) else { continue }
             if try anchorHolds(candidate, in: file) { entry = candidate }
         }
-        var state = CommitState(entryID: entry?.id, expected: entry?.bytesRead ?? 0, head: head, lastKnownFileID: lookup.lastFileID,
-                                lines: entry?.lines ?? 0)
+        state = CommitState(entryID: entry?.id, expected: entry?.bytesRead ?? 0, head: head, lastKnownFileID: lookup.lastFileID,
+                            lines: entry?.lines ?? 0, baseLines: entry?.lines ?? 0)
         var position = entry?.bytesRead ?? 0
         if let entry {
             if size == entry.bytesRead {
@@ -252,6 +266,8 @@ public final class IngestEngine {
                 return report
             }
             throw IngestError.partial(.input(error), countedThrough: state.expected, lines: report.lines)
+        } catch let error as StoreError where state.entryID != nil {
+            throw IngestError.partial(.store(path: file.displayName, error), countedThrough: state.expected, lines: report.lines)
         }
     }
 
@@ -294,6 +310,7 @@ public final class IngestEngine {
             state.entryID = entry.id
             state.expected = entry.bytesRead
             state.lines = entry.lines
+            state.baseLines = entry.lines
             report.disposition = .resumed(fromByte: entry.bytesRead)
             if entry.endsMidLine { reader.skipRestOfLine() }
         } else if !lookup.candidates.isEmpty {
@@ -329,7 +346,9 @@ public final class IngestEngine {
                 progress?(IngestProgress(path: file.displayName, bytesRead: position, totalBytes: totalBytes, lines: report.lines))
             }
         } catch let error as InputError {
-            // Keep what was read before the error: the lines up to the last newline.
+            // Keep what was read before damage (the lines up to the last newline); but a
+            // likely bomb is refused, not counted in part.
+            if case .decompressionRatioExceeded = error { throw error }
             if reader.consumedOffset > state.expected || !aggregate.isEmpty {
                 try commit(aggregate, upTo: reader.consumedOffset, endsMidLine: reader.endsMidLine,
                            anchor: Array(reader.recentBytes(ContentFingerprint.fullLength)),
@@ -354,8 +373,10 @@ public final class IngestEngine {
         /// The file's first bytes and the ledger's last id when it was looked up (for a new file).
         var head: [UInt8]
         var lastKnownFileID: Int64?
-        /// Lines of the file counted before this step (to number malformed samples).
+        /// Lines of the file counted before this step (to number malformed samples), and
+        /// before this run.
         var lines: Int64 = 0
+        var baseLines: Int64 = 0
     }
 
     private func commit(_ aggregate: TrafficAggregate, upTo position: Int64, endsMidLine: Bool, anchor: [UInt8],

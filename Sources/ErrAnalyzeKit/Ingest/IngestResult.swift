@@ -50,14 +50,15 @@ public enum IngestError: Error, CustomStringConvertible {
             return "\(path): matches no known log format (name one with --format, --log-format or --json-fields)\(shown)"
         case .input(let error): return error.description
         case .store(let path, let error) where error.isFull:
-            return "\(path): not recorded: the database or its disk is full (\(error.message)); free some space and run again (nothing counted earlier was lost)"
+            return "\(path): not recorded: the database or its disk is full (\(error.message)); free some space and run again"
         case .store(let path, let error) where error.isBusy:
             return "\(path): not recorded: the database stayed locked by another process (\(error.message)); run again"
         case .store(let path, let error): return "\(path): could not record in the database: \(error.message)"
         case .other(let path, let message): return "\(path): \(message)"
         case .partial(let error, let through, let lines):
-            guard lines > 0 || through > 0 else { return error.description }
-            return "\(error.description); the \(lines) lines before byte \(through) were counted"
+            guard through > 0 else { return error.description }
+            if lines == 0 { return "\(error.description); the file stays counted up to byte \(through)" }
+            return "\(error.description); \(lines) lines before byte \(through) were counted and stay counted"
         }
     }
 
