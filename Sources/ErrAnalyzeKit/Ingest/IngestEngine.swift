@@ -39,12 +39,13 @@ public final class IngestEngine {
 
     private func ingestWithRetries(path: String, progress: ((IngestProgress) -> Void)?, storeFull: inout String?) -> FileOutcome {
         // A concurrent run that counted the same file meanwhile: read it again from the
-        // ledger's new position (a few tries; each one means the other run progressed).
+        // ledger's new position. Each conflict means the other run committed progress, so
+        // this ends; the bound only guards against a store that always refuses.
         var attempts = 0
         while true {
             do {
                 return .ingested(try ingestOne(path: path, progress: progress))
-            } catch is StoreConflict where attempts < 5 && path != "-" {
+            } catch is StoreConflict where attempts < 1000 && path != "-" {
                 attempts += 1
             } catch let error as IngestError {
                 if error.isStoreFull { storeFull = "the database or its disk is full" }
@@ -273,6 +274,14 @@ public final class IngestEngine {
 
     private func readStream(_ file: InputFile, report: inout FileReport, state: inout CommitState,
                             progress: ((IngestProgress) -> Void)?) throws {
+        // A compressed file is finished: once read to its end, the same unchanged file
+        // (device, inode, size, time) need not be decompressed again to know it.
+        let sourceKey = file.isGzip ? file.sourceKey : nil
+        if let sourceKey, let known = try store.ledgerEntry(sourceKey: sourceKey) {
+            report.disposition = .upToDate
+            report.format = known.format
+            return
+        }
         var (reader, sample) = try openStream(file)
         if sample.isEmpty {
             report.disposition = .empty
@@ -309,6 +318,7 @@ public final class IngestEngine {
         if let entry {
             state.entryID = entry.id
             state.expected = entry.bytesRead
+            state.sourceKey = entry.sourceKey
             state.lines = entry.lines
             state.baseLines = entry.lines
             report.disposition = .resumed(fromByte: entry.bytesRead)
@@ -322,7 +332,14 @@ public final class IngestEngine {
         // A stream that ends is finished: its last line counts even without a newline.
         try readSequentially(reader, file: file, format: format, sample: sample,
                              headerLines: format.supportsChunking ? [] : headers.lines,
-                             includeTail: true, totalBytes: nil, state: &state, report: &report, progress: progress)
+                             includeTail: true, totalBytes: nil, state: &state, report: &report, progress: progress,
+                             sourceKey: sourceKey)
+        if let sourceKey, state.entryID != nil, state.sourceKey != sourceKey {
+            // Nothing new, but now known by its identity too.
+            try commit(TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes), upTo: state.expected,
+                       endsMidLine: reader.endsMidLine, anchor: Array(reader.recentBytes(ContentFingerprint.fullLength)),
+                       file: file, format: format, sample: sample, state: &state, report: &report, sourceKey: sourceKey)
+        }
         finish(&report, start: target, state: state)
     }
 
@@ -335,7 +352,7 @@ public final class IngestEngine {
     /// input error part-way commits what was read before it, then goes up.
     private func readSequentially(_ reader: LineReader, file: InputFile, format: LogFormat, sample: [UInt8], headerLines: [[UInt8]],
                                   includeTail: Bool, totalBytes: Int64?, state: inout CommitState, report: inout FileReport,
-                                  progress: ((IngestProgress) -> Void)?) throws {
+                                  progress: ((IngestProgress) -> Void)?, sourceKey: String? = nil) throws {
         var aggregate = TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes)
         do {
             try LineConsumer.run(format: format, reader: reader, aggregate: &aggregate, includeUnterminatedTail: includeTail,
@@ -359,7 +376,7 @@ public final class IngestEngine {
         if reader.consumedOffset > state.expected || !aggregate.isEmpty {
             try commit(aggregate, upTo: reader.consumedOffset, endsMidLine: reader.endsMidLine,
                        anchor: Array(reader.recentBytes(ContentFingerprint.fullLength)),
-                       file: file, format: format, sample: sample, state: &state, report: &report)
+                       file: file, format: format, sample: sample, state: &state, report: &report, sourceKey: sourceKey)
         }
         if let totalBytes, reader.consumedOffset < totalBytes, !includeTail { report.heldBackPartialLine = true }
     }
@@ -377,10 +394,13 @@ public final class IngestEngine {
         /// before this run.
         var lines: Int64 = 0
         var baseLines: Int64 = 0
+        /// The source key the ledger holds for this file.
+        var sourceKey: String? = nil
     }
 
     private func commit(_ aggregate: TrafficAggregate, upTo position: Int64, endsMidLine: Bool, anchor: [UInt8],
-                        file: InputFile, format: LogFormat, sample: [UInt8], state: inout CommitState, report: inout FileReport) throws {
+                        file: InputFile, format: LogFormat, sample: [UInt8], state: inout CommitState, report: inout FileReport,
+                        sourceKey: String? = nil) throws {
         // The fingerprint grows with the file up to its full length (a small file seen again
         // later, larger, is still recognised by its shorter prefix).
         let covered = Int(min(Int64(ContentFingerprint.fullLength), position, Int64(sample.count)))
@@ -389,9 +409,11 @@ public final class IngestEngine {
                                           format: format.name, compressed: file.isGzip, fingerprint: fingerprint,
                                           bytesRead: position, aggregate: aggregate, now: now(),
                                           anchor: anchor.isEmpty ? nil : ContentFingerprint(of: anchor),
-                                          endsMidLine: endsMidLine, head: state.head, lastKnownFileID: state.lastKnownFileID)
+                                          endsMidLine: endsMidLine, head: state.head, lastKnownFileID: state.lastKnownFileID,
+                                          sourceKey: sourceKey)
         state.entryID = try store.commit(checkpoint)
         state.expected = position
+        if let sourceKey { state.sourceKey = sourceKey }
         report.lines += aggregate.lines
         report.requests += aggregate.requests
         report.malformed += aggregate.malformed.total

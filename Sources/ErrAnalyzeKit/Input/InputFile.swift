@@ -14,6 +14,10 @@ public final class InputFile {
     /// Seconds since the epoch of the last modification, for regular files.
     public let modificationTime: Int64?
 
+    /// For a regular file: device, inode, size and modification time (to the nanosecond) of
+    /// what was opened. Equal keys mean the same unchanged file.
+    public let sourceKey: String?
+
     /// A plain (uncompressed) regular file: it can be read at any offset and may still grow.
     public var isPlainRegularFile: Bool { regularFileSize != nil && !isGzip }
     /// The open descriptor (closed when this object goes away).
@@ -29,6 +33,7 @@ public final class InputFile {
             guard fd >= 0 else { throw InputError.readFailed(displayName, errno: errno) }
             regularFileSize = nil
             modificationTime = nil
+            sourceKey = nil
         } else {
             displayName = path
             var info = stat()
@@ -63,6 +68,8 @@ public final class InputFile {
             if type == S_IFDIR { close(fd); throw InputError.isDirectory(path) }
             regularFileSize = type == S_IFREG ? Int64(info.st_size) : nil
             modificationTime = Int64(info.st_mtim.tv_sec)
+            sourceKey = type == S_IFREG
+                ? "\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : nil
         }
         // Sniff the magic bytes. A regular file is read positionally so that nothing has to
         // be put back; a pipe's first bytes are replayed by a PrefixedSource.

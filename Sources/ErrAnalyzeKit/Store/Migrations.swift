@@ -70,11 +70,16 @@ enum Migrations {
         """,
         // 2: the ledger's anchor (a fingerprint of the bytes just before the read position,
         // so that two files with the same first bytes are told apart), whether the read
-        // position is inside a line already counted, and the history of prunes.
+        // position is inside a line already counted, the identity of a compressed file read
+        // to its end, and the history of prunes.
         """
         ALTER TABLE files ADD COLUMN anchor BLOB;
         ALTER TABLE files ADD COLUMN anchor_length INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE files ADD COLUMN ends_mid_line INTEGER NOT NULL DEFAULT 0;
+        -- A compressed file read to its end: its device, inode, size and modification time,
+        -- so that later runs know it unchanged without decompressing it again.
+        ALTER TABLE files ADD COLUMN source_key TEXT;
+        CREATE INDEX files_by_source_key ON files (source_key) WHERE source_key IS NOT NULL;
         CREATE TABLE prunes (
             at           INTEGER NOT NULL,
             before_hour  INTEGER NOT NULL,

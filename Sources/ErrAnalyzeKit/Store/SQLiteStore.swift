@@ -87,13 +87,18 @@ public final class SQLiteStore: AggregateStore {
         }
     }
 
+    public func ledgerEntry(sourceKey: String) throws -> LedgerEntry? {
+        try connection.prepare("SELECT \(Self.ledgerColumns) FROM files WHERE source_key = ? ORDER BY id DESC LIMIT 1")
+            .bind([sourceKey]).firstRow(Self.ledgerEntry)
+    }
+
     private func lastFileID() throws -> Int64 {
         try connection.prepare("SELECT coalesce(max(id), 0) FROM files").firstRow { $0.int(0) } ?? 0
     }
 
     static let ledgerColumns = """
         id, path, fingerprint_length, fingerprint, format, compressed, bytes_read, lines, requests, malformed,
-        first_ts, last_ts, first_ingested, last_ingested, anchor_length, anchor, ends_mid_line
+        first_ts, last_ts, first_ingested, last_ingested, anchor_length, anchor, ends_mid_line, source_key
         """
 
     static func ledgerEntry(_ row: SQLiteRow) -> LedgerEntry {
@@ -106,7 +111,7 @@ public final class SQLiteStore: AggregateStore {
             firstTimestamp: row.isNull(10) ? nil : row.int(10), lastTimestamp: row.isNull(11) ? nil : row.int(11),
             firstIngested: row.int(12), lastIngested: row.int(13),
             anchor: anchorLength > 0 ? ContentFingerprint(length: anchorLength, hash: row.blob(15)) : nil,
-            endsMidLine: row.int(16) != 0)
+            endsMidLine: row.int(16) != 0, sourceKey: row.optionalString(17))
     }
 
     public func ledgerEntries() throws -> [LedgerEntry] {
@@ -159,11 +164,11 @@ public final class SQLiteStore: AggregateStore {
                     bytes_read = ?, lines = lines + ?, requests = requests + ?, malformed = malformed + ?,
                     first_ts = CASE WHEN first_ts IS NULL OR ? < first_ts THEN ? ELSE first_ts END,
                     last_ts = CASE WHEN last_ts IS NULL OR ? > last_ts THEN ? ELSE last_ts END,
-                    last_ingested = ?, anchor = ?, anchor_length = ?, ends_mid_line = ?
+                    last_ingested = ?, anchor = ?, anchor_length = ?, ends_mid_line = ?, source_key = coalesce(?, source_key)
                 WHERE id = ?
                 """).bind([c.path, c.fingerprint.hash, c.fingerprint.length, c.format, c.compressed,
                            c.bytesRead, a.lines, a.requests, a.malformed.total,
-                           first, first, last, last, c.now, anchorHash, anchorLength, c.endsMidLine, id]).run()
+                           first, first, last, last, c.now, anchorHash, anchorLength, c.endsMidLine, c.sourceKey, id]).run()
             return id
         }
         // A new file: another process may have recorded the same content meanwhile.
@@ -186,11 +191,12 @@ public final class SQLiteStore: AggregateStore {
         }
         try connection.prepare("""
             INSERT INTO files (fingerprint, fingerprint_length, path, format, compressed, bytes_read, lines, requests,
-                               malformed, first_ts, last_ts, first_ingested, last_ingested, anchor, anchor_length, ends_mid_line)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               malformed, first_ts, last_ts, first_ingested, last_ingested, anchor, anchor_length, ends_mid_line,
+                               source_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).bind([c.fingerprint.hash, c.fingerprint.length, c.path, c.format, c.compressed, c.bytesRead,
                        a.lines, a.requests, a.malformed.total, first, last, c.now, c.now,
-                       anchorHash, anchorLength, c.endsMidLine]).run()
+                       anchorHash, anchorLength, c.endsMidLine, c.sourceKey]).run()
         return connection.lastInsertRowID
     }
 

@@ -22,6 +22,8 @@ public struct LedgerEntry: Sendable, Equatable {
     /// newline, counted because the file had stopped changing, or an overlong line): a later
     /// run drops the rest of that line.
     public var endsMidLine: Bool = false
+    /// For a compressed file read to its end: `InputFile.sourceKey` of it.
+    public var sourceKey: String? = nil
 }
 
 /// The ledger entries whose first bytes match a file's, and the ledger's last id at the time:
@@ -67,11 +69,14 @@ public struct IngestCheckpoint {
     /// the commit is refused with `StoreConflict`.
     public var head: [UInt8]
     public var lastKnownFileID: Int64?
+    /// The compressed file was read to its end: its `InputFile.sourceKey`, recorded so that
+    /// later runs recognise it unchanged without decompressing it. Nil keeps the one recorded.
+    public var sourceKey: String?
 
     public init(entryID: Int64?, expectedBytesRead: Int64, path: String, format: String, compressed: Bool,
                 fingerprint: ContentFingerprint, bytesRead: Int64, aggregate: TrafficAggregate, now: Int64,
                 anchor: ContentFingerprint? = nil, endsMidLine: Bool = false, head: [UInt8] = [],
-                lastKnownFileID: Int64? = nil) {
+                lastKnownFileID: Int64? = nil, sourceKey: String? = nil) {
         self.entryID = entryID
         self.expectedBytesRead = expectedBytesRead
         self.path = path
@@ -85,6 +90,7 @@ public struct IngestCheckpoint {
         self.endsMidLine = endsMidLine
         self.head = head
         self.lastKnownFileID = lastKnownFileID
+        self.sourceKey = sourceKey
     }
 }
 
@@ -150,6 +156,8 @@ public protocol AggregateStore: AnyObject {
     func findLedgerEntry(head: [UInt8]) throws -> LedgerEntry?
     /// Every ledger entry whose first bytes match `head` (see `LedgerLookup`).
     func ledgerLookup(head: [UInt8]) throws -> LedgerLookup
+    /// The entry of a compressed file read to its end whose `sourceKey` this is.
+    func ledgerEntry(sourceKey: String) throws -> LedgerEntry?
     @discardableResult func commit(_ checkpoint: IngestCheckpoint) throws -> Int64
     func ledgerEntries() throws -> [LedgerEntry]
     func trafficGroups(in window: HourWindow) throws -> [TrafficGroup]
@@ -161,6 +169,9 @@ public protocol AggregateStore: AnyObject {
 }
 
 extension AggregateStore {
+    /// Stores that do not keep source keys decompress every compressed file to check it.
+    public func ledgerEntry(sourceKey: String) throws -> LedgerEntry? { nil }
+
     /// Stores that cannot list every candidate offer the most recent one.
     public func ledgerLookup(head: [UInt8]) throws -> LedgerLookup {
         LedgerLookup(candidates: try findLedgerEntry(head: head).map { [$0] } ?? [], lastFileID: .max)

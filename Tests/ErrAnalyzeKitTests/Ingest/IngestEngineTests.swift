@@ -112,6 +112,24 @@ enum CorpusLines {
         #expect(bench.requests == 51)
     }
 
+    /// A compressed file read to its end is known afterwards by its device, inode, size and
+    /// time: later runs do not decompress it (shown here by damaging its bytes behind the
+    /// ledger's back, keeping its size and time). Touched, it is checked by content again.
+    @Test func compressedFilesReadToTheEndAreNotDecompressedAgain() throws {
+        let bench = try IngestBench()
+        try bench.write("a.log", CorpusLines.bytes(0..<2000))
+        try bench.shell("gzip a.log")
+        bench.ingest(["a.log.gz"])
+        #expect(try bench.store.ledgerEntries().first?.sourceKey != nil)
+        try bench.shell("cp -p a.log.gz keep.gz && printf 'XXXXXXXX' | dd of=a.log.gz bs=1 seek=5000 conv=notrunc 2>/dev/null && touch -r keep.gz a.log.gz")
+        let outcomes = bench.ingest(["a.log.gz"])
+        guard case .ingested(let report) = outcomes[0] else { Issue.record("\(outcomes)"); return }
+        #expect(report.disposition == .upToDate)
+        try bench.shell("touch a.log.gz")
+        #expect(bench.ingest(["a.log.gz"])[0].isFailure, "changed: read again, and the damage is found")
+        #expect(bench.requests == 2000)
+    }
+
     @Test func malformedLinesWithNULBytesAreBinaryData() throws {
         [UInt8]([0x41, 0x00, 0x42]).withUnsafeBytes { #expect(LineConsumer.classify(.badStatus, $0) == .binaryData) }
         [UInt8]([0x41, 0x42]).withUnsafeBytes { #expect(LineConsumer.classify(.badStatus, $0) == .badStatus) }
