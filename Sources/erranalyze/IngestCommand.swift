@@ -126,6 +126,8 @@ struct IngestCommand: ParsableCommand {
         case .empty: return "\(r.path): empty, nothing to read"
         case .upToDate:
             text = "\(r.path): already counted (\(r.format)), nothing new"
+        case .new where r.format.isEmpty && r.heldBackPartialLine:
+            return "\(r.path): only an incomplete first line so far; it waits for the next run"
         case .new: text = "\(r.path): \(kind)\(r.format): \(counts)"
         case .resumed(let from): text = "\(r.path): \(kind)\(r.format): resumed at byte \(HumanNumber.count(from)): \(counts)"
         case .restarted:

@@ -121,6 +121,17 @@ import Testing
         #expect(sameTotals(got, expected), "\(describeDifference(got, expected))")
     }
 
+    /// Right after a rotation, the new file may hold half a first line: it waits, it is not
+    /// an unknown format.
+    @Test func newFileWithOnlyHalfAFirstLineWaits() throws {
+        let h = try Harness()
+        try h.write("access.log", Corpus.lines[0].prefix(20))
+        let result = try h.ingest(["access.log"])
+        #expect(result.stdout.contains("only an incomplete first line so far"), "\(result.stdout)")
+        try h.append("access.log", Corpus.lines[0].suffix(from: Corpus.lines[0].startIndex + 20) + Corpus.text(1..<10))
+        #expect(try h.ingest(["access.log"]).stdout.contains("10 lines"))
+    }
+
     @Test func fileReplacedByANewOneUnderTheSameName() throws {
         let h = try Harness()
         try h.write("access.log", Corpus.text(0..<500))

@@ -118,9 +118,14 @@ public final class IngestEngine {
         } else if !lookup.candidates.isEmpty {
             report.disposition = .restarted
         }
+        let live = (file.modificationTime ?? 0) > now() - options.liveFileSeconds
+        if entry == nil && live && !sample.contains(0x0A) && size <= Int64(Self.sampleSize) {
+            // Only a first line still being written: nothing to recognise or count yet.
+            report.heldBackPartialLine = true
+            return report
+        }
         let format = try chooseFormat(for: file, sample: sample, entry: entry)
         report.format = format.name
-        let live = (file.modificationTime ?? 0) > now() - options.liveFileSeconds
 
         if let entry, entry.endsMidLine {
             // The line at the read position was counted without its newline (the file had
