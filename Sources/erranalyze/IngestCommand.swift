@@ -7,26 +7,25 @@ struct IngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "Read log files into the database.",
         discussion: """
-        Re-running never counts a line twice. Each file is recognised by its content (its
-        first bytes and the bytes where the last run stopped), whatever it is called now:
-        a growing file is read from where the last run stopped, a rotated or compressed one
-        is not read again, a truncated or replaced one is read from its start. A plain file's
-        last line without a newline waits for the next run until the file has not changed
-        for 5 minutes. gzip is recognised by its magic bytes. Progress is committed in steps,
-        each in one transaction with the read position: a crash loses no line and counts
-        none twice.
-
-        Runs on one database queue: a second ingest waits for the first (and says so).
+        Re-running never counts a line twice. A file is recognised by its content
+        (its first bytes, and the bytes where the last run stopped), whatever it is
+        called now: a growing file is read from where the last run stopped, a
+        rotated or compressed one is not read again, a truncated or replaced one
+        is read from its start. A plain file's last line without a newline waits
+        until the file has not changed for 5 minutes. gzip is recognised by its
+        magic bytes. Each step is committed with the read position in one
+        transaction: a crash loses no line and counts none twice. A second ingest
+        on the same database waits for the first, and says so.
 
         Examples:
           erranalyze ingest /var/log/nginx/access.log*
           zcat old/*.gz | erranalyze ingest -
           erranalyze ingest --format combined --db /tmp/test.sqlite access.log
-          */5 * * * *  erranalyze ingest --quiet --no-wait /var/log/nginx/access.log*
+          erranalyze ingest --quiet --no-wait /var/log/nginx/access.log*
 
-        Exit status: 0 ok; 1 some input or the database failed (the rest was still
-        ingested; the message names it); 2 usage error; 75 another ingest holds the
-        database and --no-wait was given.
+        Exit status: 0 ok; 1 some input or the database failed (the rest was
+        still ingested; the message names it); 2 usage error; 75 another ingest
+        holds the database and --no-wait was given.
         """
     )
 

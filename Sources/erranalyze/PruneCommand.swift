@@ -7,18 +7,18 @@ struct PruneCommand: ParsableCommand {
         commandName: "prune",
         abstract: "Remove aggregates older than a cutoff (retention).",
         discussion: """
-        Removes the hourly aggregates of every whole hour before the cutoff, and the
-        malformed-line details of files whose requests are all older. The ledger of files
-        is kept, so a pruned log that is still on disk is recognised and never counted
-        again. Waits for a running ingest, like a second ingest does.
+        Removes the hourly aggregates of every whole hour before the cutoff, and
+        the malformed-line details of files whose requests are all older. The
+        ledger of files is kept, so a pruned log still on disk is recognised and
+        never counted again. Waits for a running ingest, as a second ingest does.
 
         Examples:
           erranalyze prune --older-than 90d
           erranalyze prune --older-than 2026-01-01 --vacuum
           erranalyze prune --older-than 26w --dry-run
 
-        Exit status: 0 ok; 1 the database failed; 2 usage error; 75 another ingest or
-        prune is running and --no-wait was given.
+        Exit status: 0 ok; 1 the database failed; 2 usage error; 75 another
+        ingest or prune is running and --no-wait was given.
         """
     )
 

@@ -7,10 +7,10 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show the ledger of ingested files and what the database holds.",
         discussion: """
-        For each file ingested: where reading stopped, lines, requests and malformed lines,
-        the time its requests cover and when it was last read; then malformed lines by
-        reason with an example, the hours the aggregates cover, and the last prune.
-        Reads only: works while an ingest runs.
+        For each file ingested: where reading stopped, its lines, requests and
+        malformed lines, the time its requests cover and when it was last read;
+        then malformed lines by reason with an example, the hours the aggregates
+        cover, and the last prune. Reads only: works while an ingest runs.
 
         Examples:
           erranalyze status
