@@ -68,7 +68,9 @@ import Testing
                         #expect(first.numbers[1] >= 0, "status of a request is not negative")
                     }
                 }
-                #expect(requests > 0, "\(format.name): the unmutated lines are requests")
+                if ["combined", "common"].contains(format.name) {
+                    #expect(requests > 0, "\(format.name): the unmutated corpus lines are requests")
+                }
             }
             func open<P: LineParser>(_ parser: P) { check { parser } }
             open(format.makeParser())
