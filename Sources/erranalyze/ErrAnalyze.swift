@@ -15,11 +15,13 @@ struct ErrAnalyze: ParsableCommand {
           erranalyze report --since 24h
           erranalyze report --day yesterday --format json
           erranalyze catalogue show RATE_LIMITED
+          erranalyze status
+          erranalyze prune --older-than 90d
 
         Exit status: 0 ok; 1 some input failed (the rest was still ingested); 2 usage error;
-        3 a --fail-if threshold was crossed.
+        3 a --fail-if threshold was crossed; 75 another ingest holds the database (--no-wait).
         """,
-        subcommands: [IngestCommand.self, ReportCommand.self, CatalogueCommand.self]
+        subcommands: [IngestCommand.self, ReportCommand.self, CatalogueCommand.self, StatusCommand.self, PruneCommand.self]
     )
 
     /// ArgumentParser's own usage-error status is 64 (EX_USAGE); erranalyze's contract is 2.

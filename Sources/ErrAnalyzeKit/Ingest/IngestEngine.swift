@@ -1,7 +1,8 @@
 import Foundation
 
-/// Reads log files into the store: for each input, recognise it (ledger fingerprint), pick
-/// its format, read what is new, and commit aggregates with the ledger's new position.
+/// Reads log files into the store: for each input, recognise it (ledger fingerprint and
+/// anchor), pick its format, read what is new, and commit aggregates with the ledger's new
+/// position in the same transaction.
 ///
 /// A failing input is reported and the others still land. The engine never prints; the
 /// caller decides what a person sees from the outcomes and progress events.
@@ -9,6 +10,7 @@ public final class IngestEngine {
     private let store: AggregateStore
     private let options: IngestOptions
     private let now: () -> Int64
+    private var commits = 0
 
     /// Bytes of content read to recognise a file and detect its format.
     static let sampleSize = 64 << 10
@@ -23,24 +25,41 @@ public final class IngestEngine {
 
     /// Ingests each path (`-` is standard input) in turn.
     public func ingest(paths: [String], progress: ((IngestProgress) -> Void)? = nil) -> [FileOutcome] {
-        paths.map { path in
-            // A concurrent run that counted the same file meanwhile: read it again from the
-            // ledger's new position (a few tries; each one means the other run progressed).
-            var attempts = 0
-            while true {
-                do {
-                    return .ingested(try ingestOne(path: path, progress: progress))
-                } catch is StoreConflict where attempts < 5 && path != "-" {
-                    attempts += 1
-                } catch let error as IngestError {
-                    return .failed(path: path, error: error.description)
-                } catch let error as InputError {
-                    return .failed(path: path, error: error.description)
-                } catch let error as StoreError {
-                    return .failed(path: path, error: IngestError.store(path: path, error).description)
-                } catch {
-                    return .failed(path: path, error: "\(path): \(error)")
-                }
+        var outcomes: [FileOutcome] = []
+        var storeFull: String?
+        for path in paths {
+            if let storeFull {
+                outcomes.append(.failed(path: path, error: "\(path): not read: \(storeFull)"))
+                continue
+            }
+            outcomes.append(ingestWithRetries(path: path, progress: progress, storeFull: &storeFull))
+        }
+        return outcomes
+    }
+
+    private func ingestWithRetries(path: String, progress: ((IngestProgress) -> Void)?, storeFull: inout String?) -> FileOutcome {
+        // A concurrent run that counted the same file meanwhile: read it again from the
+        // ledger's new position. Each conflict means the other run committed progress, so
+        // this ends; the bound only guards against a store that always refuses.
+        var attempts = 0
+        while true {
+            do {
+                return .ingested(try ingestOne(path: path, progress: progress))
+            } catch is StoreConflict where attempts < 1000 && path != "-" {
+                attempts += 1
+            } catch let error as IngestError {
+                if error.isStoreFull { storeFull = "the database or its disk is full" }
+                return .failed(path: path, error: error.description)
+            } catch let error as InputError {
+                return .failed(path: path, error: error.description)
+            } catch let error as StoreError {
+                let wrapped = IngestError.store(path: path, error)
+                if error.isFull { storeFull = "the database or its disk is full" }
+                return .failed(path: path, error: wrapped.description)
+            } catch let conflict as StoreConflict {
+                return .failed(path: path, error: conflict.description)
+            } catch {
+                return .failed(path: path, error: "\(path): \(error)")
             }
         }
     }
@@ -56,7 +75,21 @@ public final class IngestEngine {
     // MARK: Plain regular files: positional reads, split across workers
 
     private func ingestPlainFile(_ file: InputFile, size: Int64, progress: ((IngestProgress) -> Void)?) throws -> FileReport {
-        let sample = try file.readPlain(at: 0, count: Self.sampleSize)
+        var state = CommitState(entryID: nil, expected: 0, head: [], lastKnownFileID: nil)
+        var lines: Int64 = 0
+        do {
+            return try readPlainFile(file, size: size, state: &state, lines: &lines, progress: progress)
+        } catch let error as StoreError where state.entryID != nil {
+            throw IngestError.partial(.store(path: file.displayName, error), countedThrough: state.expected, lines: lines)
+        } catch let error as InputError where state.entryID != nil {
+            throw IngestError.partial(.input(error), countedThrough: state.expected, lines: lines)
+        }
+    }
+
+    private func readPlainFile(_ file: InputFile, size: Int64, state: inout CommitState, lines: inout Int64,
+                               progress: ((IngestProgress) -> Void)?) throws -> FileReport {
+        defer { lines = state.lines - (state.baseLines) }
+        let sample = try file.readPlain(at: 0, count: Int(min(size, Int64(Self.sampleSize))))
         var report = FileReport(path: file.displayName, format: "", compressed: false, disposition: .new, bytesRead: 0,
                                 lines: 0, requests: 0, malformed: 0, malformedSamples: [], heldBackPartialLine: false)
         if sample.isEmpty {
@@ -64,26 +97,61 @@ public final class IngestEngine {
             return report
         }
         let head = Array(sample.prefix(ContentFingerprint.fullLength))
-        let entry = try store.findLedgerEntry(head: head)
-        var start = entry?.bytesRead ?? 0
+        let lookup = try store.ledgerLookup(head: head)
+        // The entry this file continues: its first bytes match, and so do the bytes just
+        // before the position where reading stopped. The furthest such entry wins.
+        var entry: LedgerEntry?
+        for candidate in lookup.candidates where candidate.bytesRead <= size {
+            guard candidate.bytesRead > (entry?.bytesRead ?? -1) else { continue }
+            if try anchorHolds(candidate, in: file) { entry = candidate }
+        }
+        state = CommitState(entryID: entry?.id, expected: entry?.bytesRead ?? 0, head: head, lastKnownFileID: lookup.lastFileID,
+                            lines: entry?.lines ?? 0, baseLines: entry?.lines ?? 0)
+        var position = entry?.bytesRead ?? 0
         if let entry {
-            if size < entry.bytesRead {
-                report.disposition = .restarted
-                start = 0
-            } else if size == entry.bytesRead {
+            if size == entry.bytesRead {
                 report.disposition = .upToDate
                 report.format = entry.format
                 return report
-            } else {
-                report.disposition = .resumed(fromByte: entry.bytesRead)
             }
+            report.disposition = .resumed(fromByte: entry.bytesRead)
+        } else if !lookup.candidates.isEmpty {
+            report.disposition = .restarted
+        }
+        let live = (file.modificationTime ?? 0) > now() - options.liveFileSeconds
+        if entry == nil && live && !sample.contains(0x0A) && size <= Int64(Self.sampleSize) {
+            // Only a first line still being written: nothing to recognise or count yet.
+            report.heldBackPartialLine = true
+            return report
         }
         let format = try chooseFormat(for: file, sample: sample, entry: entry)
         report.format = format.name
 
-        let live = (file.modificationTime ?? 0) > now() - options.liveFileSeconds
-        var state = CommitState(entryID: entry?.id, expected: entry?.bytesRead ?? 0)
-        var position = start
+        if let entry, entry.endsMidLine {
+            // The line at the read position was counted without its newline (the file had
+            // stopped changing); what was added to it since belongs to it: drop it.
+            let next = try PlainFileSplitter.lineStart(after: position, in: file, limit: size)
+            let stillMidLine = try next == size && file.readPlain(at: size - 1, count: 1) != [0x0A]
+            try commit(TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes), upTo: next,
+                       endsMidLine: stillMidLine, anchor: try anchorBytes(of: file, before: next),
+                       file: file, format: format, sample: sample, state: &state, report: &report)
+            position = next
+        }
+
+        if !format.supportsChunking {
+            // The header sets the parser up: one parser reads the rest in order.
+            var headers = HeaderLines()
+            if position > 0 {
+                let prefix = LineReader(source: file.rangeSource(0..<position), maxLineLength: options.maxLineLength)
+                try prefix.forEachLine(includeUnterminatedTail: false, onLine: { headers.offer($0) }, onOverlongLine: {})
+            }
+            let reader = LineReader(source: file.rangeSource(position..<size), startOffset: position, maxLineLength: options.maxLineLength)
+            try readSequentially(reader, file: file, format: format, sample: sample, headerLines: headers.lines,
+                                 includeTail: !live, totalBytes: size, state: &state, report: &report, progress: progress)
+            finish(&report, start: entry?.bytesRead ?? 0, state: state)
+            return report
+        }
+
         while position < size {
             // One segment per checkpoint: parsed by every worker, then committed.
             let segmentEnd: Int64
@@ -93,30 +161,49 @@ public final class IngestEngine {
                 segmentEnd = size
             }
             let isLast = segmentEnd == size
-            let parts = format.supportsChunking && segmentEnd - position >= options.minimumBytesToSplit ? options.workers : 1
+            let parts = segmentEnd - position >= options.minimumBytesToSplit ? options.workers : 1
             let ranges = try PlainFileSplitter.split(position..<segmentEnd, parts: parts, file: file)
             let results = try parseRanges(ranges, of: file, format: format, includeTail: isLast && !live)
             var aggregate = TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes)
             for result in results { aggregate.merge(result.aggregate) }
             let consumed = results.last!.consumed
             if consumed > position || !aggregate.isEmpty {
-                try commit(aggregate, upTo: consumed, file: file, format: format, sample: sample, state: &state, report: &report)
+                try commit(aggregate, upTo: consumed, endsMidLine: results.last!.endsMidLine,
+                           anchor: try anchorBytes(of: file, before: consumed),
+                           file: file, format: format, sample: sample, state: &state, report: &report)
             }
             if isLast && consumed < size { report.heldBackPartialLine = true }
             progress?(IngestProgress(path: file.displayName, bytesRead: consumed, totalBytes: size, lines: report.lines))
-            if consumed <= position {
-                if case .resumed = report.disposition { report.disposition = .upToDate }
-                break
-            }
+            if consumed <= position { break }
             position = isLast ? size : consumed
         }
-        report.bytesRead = max(0, (state.expected) - start)
+        finish(&report, start: entry?.bytesRead ?? 0, state: state)
         return report
+    }
+
+    private func finish(_ report: inout FileReport, start: Int64, state: CommitState) {
+        report.bytesRead = max(0, state.expected - start)
+        if case .resumed = report.disposition, report.lines == 0 { report.disposition = .upToDate }
+    }
+
+    /// Whether `file` holds `entry`'s anchor just before `entry.bytesRead`.
+    private func anchorHolds(_ entry: LedgerEntry, in file: InputFile) throws -> Bool {
+        // Entries recorded before anchors existed are recognised by their first bytes alone.
+        guard let anchor = entry.anchor else { return true }
+        guard Int64(anchor.length) <= entry.bytesRead else { return false }
+        let bytes = try file.readPlain(at: entry.bytesRead - Int64(anchor.length), count: anchor.length)
+        return bytes.count == anchor.length && ContentFingerprint(of: bytes) == anchor
+    }
+
+    private func anchorBytes(of file: InputFile, before position: Int64) throws -> [UInt8] {
+        let length = min(Int64(ContentFingerprint.fullLength), position)
+        return try file.readPlain(at: position - length, count: Int(length))
     }
 
     private struct RangeResult {
         var aggregate: TrafficAggregate
         var consumed: Int64
+        var endsMidLine: Bool
     }
 
     /// Parses each range on its own thread with its own parser and aggregate.
@@ -133,7 +220,8 @@ public final class IngestEngine {
                 // Only the last range can end in a partial line.
                 let tail = index == ranges.count - 1 ? includeTail : true
                 try LineConsumer.run(format: format, reader: reader, aggregate: &aggregate, includeUnterminatedTail: tail)
-                lock.lock(); results[index] = RangeResult(aggregate: aggregate, consumed: reader.consumedOffset); lock.unlock()
+                let result = RangeResult(aggregate: aggregate, consumed: reader.consumedOffset, endsMidLine: reader.endsMidLine)
+                lock.lock(); results[index] = result; lock.unlock()
             } catch {
                 lock.lock(); failure = error; lock.unlock()
             }
@@ -149,12 +237,13 @@ public final class IngestEngine {
 
     // MARK: Compressed files, pipes and standard input: one sequential stream
 
-    private func ingestStream(_ file: InputFile, progress: ((IngestProgress) -> Void)?) throws -> FileReport {
+    /// Opens `file`'s content as a stream (decompressing on another thread when there are
+    /// cores for it) and reads its first bytes, which the returned reader delivers again.
+    private func openStream(_ file: InputFile) throws -> (reader: LineReader, sample: [UInt8]) {
         var source = try file.contentSource(maxRatio: options.maxDecompressionRatio)
         if file.isGzip && options.workers > 1 {
             source = ReadAheadSource(upstream: source)
         }
-        // Read the sample, then put it back in front of the rest of the stream.
         var sample = [UInt8](repeating: 0, count: Self.sampleSize)
         var got = 0
         while got < sample.count {
@@ -163,62 +252,138 @@ public final class IngestEngine {
             got += n
         }
         sample.removeLast(sample.count - got)
+        let reader = LineReader(source: PrefixedSource(prefix: sample, rest: source), maxLineLength: options.maxLineLength)
+        return (reader, sample)
+    }
+
+    private func ingestStream(_ file: InputFile, progress: ((IngestProgress) -> Void)?) throws -> FileReport {
         var report = FileReport(path: file.displayName, format: "", compressed: file.isGzip, disposition: .new, bytesRead: 0,
                                 lines: 0, requests: 0, malformed: 0, malformedSamples: [], heldBackPartialLine: false)
+        var state = CommitState(entryID: nil, expected: 0, head: [], lastKnownFileID: nil)
+        do {
+            try readStream(file, report: &report, state: &state, progress: progress)
+            return report
+        } catch let error as InputError {
+            if case .truncatedGzip = error, file.regularFileSize != nil,
+               let modified = file.modificationTime, modified > now() - options.liveFileSeconds {
+                // Most likely being written right now (logrotate compressing it): what was
+                // complete is counted, the rest is read by the next run.
+                report.warning = "\(file.displayName): gzip stream ends early; it changed \(max(0, now() - modified)) s ago and is probably still being written: the rest is read by the next run"
+                return report
+            }
+            throw IngestError.partial(.input(error), countedThrough: state.expected, lines: report.lines)
+        } catch let error as StoreError where state.entryID != nil {
+            throw IngestError.partial(.store(path: file.displayName, error), countedThrough: state.expected, lines: report.lines)
+        }
+    }
+
+    private func readStream(_ file: InputFile, report: inout FileReport, state: inout CommitState,
+                            progress: ((IngestProgress) -> Void)?) throws {
+        // A compressed file is finished: once read to its end, the same unchanged file
+        // (device, inode, size, time) need not be decompressed again to know it.
+        let sourceKey = file.isGzip ? file.sourceKey : nil
+        if let sourceKey, let known = try store.ledgerEntry(sourceKey: sourceKey) {
+            report.disposition = .upToDate
+            report.format = known.format
+            return
+        }
+        var (reader, sample) = try openStream(file)
         if sample.isEmpty {
             report.disposition = .empty
-            return report
+            return
         }
         let head = Array(sample.prefix(ContentFingerprint.fullLength))
-        let entry = try store.findLedgerEntry(head: head)
+        let lookup = try store.ledgerLookup(head: head)
+        state = CommitState(entryID: nil, expected: 0, head: head, lastKnownFileID: lookup.lastFileID)
+
+        // Walk to each candidate's read position in turn (a stream cannot seek) and keep the
+        // furthest whose anchor is there.
+        var headers = HeaderLines()
+        let collect: (UnsafeRawBufferPointer) -> Void = { headers.offer($0) }
+        var entry: LedgerEntry?
+        for candidate in lookup.candidates.sorted(by: { $0.bytesRead < $1.bytesRead }) {
+            guard try reader.advance(to: candidate.bytesRead, onLine: collect) else { break }
+            if anchorHolds(candidate, recent: reader.recentBytes(candidate.anchor?.length ?? 0)) { entry = candidate }
+        }
+        let target = entry?.bytesRead ?? 0
+        if reader.consumedOffset != target {
+            // Walked past the entry to resume (a further candidate did not match): start over.
+            guard file.path != "-" else {
+                throw IngestError.other(path: file.displayName, message: "starts like a file counted before but differs from it further on; not counted (save it to a file and ingest that)")
+            }
+            let reopened = try openStream(try InputFile(path: file.path))
+            reader = reopened.reader
+            headers.removeAll()
+            guard reopened.sample.prefix(head.count).elementsEqual(head),
+                  try reader.advance(to: target, onLine: collect),
+                  entry.map({ anchorHolds($0, recent: reader.recentBytes($0.anchor?.length ?? 0)) }) ?? true else {
+                throw IngestError.other(path: file.displayName, message: "changed while it was being read; run again")
+            }
+        }
+        if let entry {
+            state.entryID = entry.id
+            state.expected = entry.bytesRead
+            state.sourceKey = entry.sourceKey
+            state.lines = entry.lines
+            state.baseLines = entry.lines
+            report.disposition = .resumed(fromByte: entry.bytesRead)
+            if entry.endsMidLine { reader.skipRestOfLine() }
+        } else if !lookup.candidates.isEmpty {
+            report.disposition = .restarted
+        }
         let format = try chooseFormat(for: file, sample: sample, entry: entry)
         report.format = format.name
 
-        let reader = LineReader(source: PrefixedSource(prefix: sample, rest: source), maxLineLength: options.maxLineLength)
-        var state = CommitState(entryID: entry?.id, expected: entry?.bytesRead ?? 0)
-        if let entry {
-            let skipped = try reader.skip(entry.bytesRead)
-            if skipped < entry.bytesRead {
-                // Shorter than what was counted: a different file that starts the same way.
-                report.disposition = .restarted
-                let fresh = try file.path == "-" ? nil : InputFile(path: file.path)
-                guard let fresh else { throw IngestError.other(path: file.displayName, message: "standard input is shorter than the content it matched; not counted") }
-                return try restartStream(fresh, entry: entry, format: format, sample: sample, progress: progress)
-            }
-            report.disposition = .resumed(fromByte: entry.bytesRead)
-        }
-        let start = reader.consumedOffset
-        try readStream(reader, file: file, format: format, sample: sample, state: &state, report: &report, progress: progress)
-        if reader.consumedOffset == start && report.disposition != .new { report.disposition = .upToDate }
-        report.bytesRead = reader.consumedOffset - start
-        return report
-    }
-
-    private func restartStream(_ file: InputFile, entry: LedgerEntry, format: LogFormat, sample: [UInt8],
-                               progress: ((IngestProgress) -> Void)?) throws -> FileReport {
-        var source = try file.contentSource(maxRatio: options.maxDecompressionRatio)
-        if file.isGzip && options.workers > 1 { source = ReadAheadSource(upstream: source) }
-        let reader = LineReader(source: source, maxLineLength: options.maxLineLength)
-        var report = FileReport(path: file.displayName, format: format.name, compressed: file.isGzip, disposition: .restarted,
-                                bytesRead: 0, lines: 0, requests: 0, malformed: 0, malformedSamples: [], heldBackPartialLine: false)
-        var state = CommitState(entryID: entry.id, expected: entry.bytesRead)
-        try readStream(reader, file: file, format: format, sample: sample, state: &state, report: &report, progress: progress)
-        report.bytesRead = reader.consumedOffset
-        return report
-    }
-
-    private func readStream(_ reader: LineReader, file: InputFile, format: LogFormat, sample: [UInt8],
-                            state: inout CommitState, report: inout FileReport, progress: ((IngestProgress) -> Void)?) throws {
-        var aggregate = TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes)
         // A stream that ends is finished: its last line counts even without a newline.
-        try LineConsumer.run(format: format, reader: reader, aggregate: &aggregate, includeUnterminatedTail: true,
-                             checkpointEvery: options.checkpointBytes) { partial, position in
-            try commit(partial, upTo: position, file: file, format: format, sample: sample, state: &state, report: &report)
-            progress?(IngestProgress(path: file.displayName, bytesRead: position, totalBytes: nil, lines: report.lines))
+        try readSequentially(reader, file: file, format: format, sample: sample,
+                             headerLines: format.supportsChunking ? [] : headers.lines,
+                             includeTail: true, totalBytes: nil, state: &state, report: &report, progress: progress,
+                             sourceKey: sourceKey)
+        if let sourceKey, state.entryID != nil, state.sourceKey != sourceKey {
+            // Nothing new, but now known by its identity too.
+            try commit(TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes), upTo: state.expected,
+                       endsMidLine: reader.endsMidLine, anchor: Array(reader.recentBytes(ContentFingerprint.fullLength)),
+                       file: file, format: format, sample: sample, state: &state, report: &report, sourceKey: sourceKey)
+        }
+        finish(&report, start: target, state: state)
+    }
+
+    private func anchorHolds(_ entry: LedgerEntry, recent: UnsafeRawBufferPointer) -> Bool {
+        guard let anchor = entry.anchor else { return true }
+        return recent.count == anchor.length && ContentFingerprint(of: recent) == anchor
+    }
+
+    /// Reads `reader` to its end with one parser, committing every `checkpointBytes`. An
+    /// input error part-way commits what was read before it, then goes up.
+    private func readSequentially(_ reader: LineReader, file: InputFile, format: LogFormat, sample: [UInt8], headerLines: [[UInt8]],
+                                  includeTail: Bool, totalBytes: Int64?, state: inout CommitState, report: inout FileReport,
+                                  progress: ((IngestProgress) -> Void)?, sourceKey: String? = nil) throws {
+        var aggregate = TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes)
+        do {
+            try LineConsumer.run(format: format, reader: reader, aggregate: &aggregate, includeUnterminatedTail: includeTail,
+                                 headerLines: headerLines, checkpointEvery: options.checkpointBytes) { partial, position in
+                try commit(partial, upTo: position, endsMidLine: false,
+                           anchor: Array(reader.recentBytes(ContentFingerprint.fullLength)),
+                           file: file, format: format, sample: sample, state: &state, report: &report)
+                progress?(IngestProgress(path: file.displayName, bytesRead: position, totalBytes: totalBytes, lines: report.lines))
+            }
+        } catch let error as InputError {
+            // Keep what was read before damage (the lines up to the last newline); but a
+            // likely bomb is refused, not counted in part.
+            if case .decompressionRatioExceeded = error { throw error }
+            if reader.consumedOffset > state.expected || !aggregate.isEmpty {
+                try commit(aggregate, upTo: reader.consumedOffset, endsMidLine: reader.endsMidLine,
+                           anchor: Array(reader.recentBytes(ContentFingerprint.fullLength)),
+                           file: file, format: format, sample: sample, state: &state, report: &report)
+            }
+            throw error
         }
         if reader.consumedOffset > state.expected || !aggregate.isEmpty {
-            try commit(aggregate, upTo: reader.consumedOffset, file: file, format: format, sample: sample, state: &state, report: &report)
+            try commit(aggregate, upTo: reader.consumedOffset, endsMidLine: reader.endsMidLine,
+                       anchor: Array(reader.recentBytes(ContentFingerprint.fullLength)),
+                       file: file, format: format, sample: sample, state: &state, report: &report, sourceKey: sourceKey)
         }
+        if let totalBytes, reader.consumedOffset < totalBytes, !includeTail { report.heldBackPartialLine = true }
     }
 
     // MARK: Shared steps
@@ -227,25 +392,43 @@ public final class IngestEngine {
         var entryID: Int64?
         /// The ledger's read position as this run last saw or wrote it.
         var expected: Int64
+        /// The file's first bytes and the ledger's last id when it was looked up (for a new file).
+        var head: [UInt8]
+        var lastKnownFileID: Int64?
+        /// Lines of the file counted before this step (to number malformed samples), and
+        /// before this run.
+        var lines: Int64 = 0
+        var baseLines: Int64 = 0
+        /// The source key the ledger holds for this file.
+        var sourceKey: String? = nil
     }
 
-    private func commit(_ aggregate: TrafficAggregate, upTo position: Int64, file: InputFile, format: LogFormat,
-                        sample: [UInt8], state: inout CommitState, report: inout FileReport) throws {
+    private func commit(_ aggregate: TrafficAggregate, upTo position: Int64, endsMidLine: Bool, anchor: [UInt8],
+                        file: InputFile, format: LogFormat, sample: [UInt8], state: inout CommitState, report: inout FileReport,
+                        sourceKey: String? = nil) throws {
         // The fingerprint grows with the file up to its full length (a small file seen again
         // later, larger, is still recognised by its shorter prefix).
         let covered = Int(min(Int64(ContentFingerprint.fullLength), position, Int64(sample.count)))
         let fingerprint = ContentFingerprint(of: Array(sample.prefix(covered)))
         let checkpoint = IngestCheckpoint(entryID: state.entryID, expectedBytesRead: state.expected, path: file.displayName,
                                           format: format.name, compressed: file.isGzip, fingerprint: fingerprint,
-                                          bytesRead: position, aggregate: aggregate, now: now())
+                                          bytesRead: position, aggregate: aggregate, now: now(),
+                                          anchor: anchor.isEmpty ? nil : ContentFingerprint(of: anchor),
+                                          endsMidLine: endsMidLine, head: state.head, lastKnownFileID: state.lastKnownFileID,
+                                          sourceKey: sourceKey)
         state.entryID = try store.commit(checkpoint)
         state.expected = position
+        if let sourceKey { state.sourceKey = sourceKey }
         report.lines += aggregate.lines
         report.requests += aggregate.requests
         report.malformed += aggregate.malformed.total
-        for sample in aggregate.malformed.samples where report.malformedSamples.count < MalformedTally.sampleLimit {
+        for var sample in aggregate.malformed.samples where report.malformedSamples.count < MalformedTally.sampleLimit {
+            sample.line += state.lines
             report.malformedSamples.append(sample)
         }
+        state.lines += aggregate.lines
+        commits += 1
+        options.afterCommit?(commits)
     }
 
     /// `--format` when given; else the format the ledger recorded for this file; else detection.
@@ -266,7 +449,12 @@ public final class IngestEngine {
             }
             if let detected = FormatRegistry.detect(sample: lines) { return detected }
             let first = lines.first.map { String(decoding: $0.prefix(120), as: UTF8.self) } ?? ""
-            throw IngestError.unrecognisedFormat(path: file.displayName, firstLine: first.filter { !$0.isASCII || $0.asciiValue! >= 0x20 })
+            throw IngestError.unrecognisedFormat(path: file.displayName, firstLine: Self.printable(first))
         }
+    }
+
+    /// A line shown in a message: control characters and NUL bytes as `?`, invalid UTF-8 as U+FFFD.
+    static func printable(_ text: String) -> String {
+        String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
     }
 }

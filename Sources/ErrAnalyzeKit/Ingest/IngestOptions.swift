@@ -9,10 +9,12 @@ public struct IngestOptions: Sendable {
     public var checkpointBytes: Int64
     /// A plain file smaller than this is parsed by one thread (splitting costs more than it saves).
     public var minimumBytesToSplit: Int64
-    /// Refuse gzip data that inflates more than this many times (0 = no limit).
+    /// Refuse gzip data that inflates more than this many times (0 = no limit). Real access
+    /// logs compress 5–30×; deflate cannot exceed about 1032×, which a bomb of zeros reaches.
     public var maxDecompressionRatio: Int
     /// A plain file modified less than this many seconds ago may still be written: its last
-    /// line without a newline waits for the next run.
+    /// line without a newline waits for the next run. (Compressed files and pipes are
+    /// finished when they end: their last line always counts.)
     public var liveFileSeconds: Int64
     /// Lines longer than this are counted as malformed and skipped.
     public var maxLineLength: Int
@@ -20,9 +22,12 @@ public struct IngestOptions: Sendable {
     public var templater: RouteTemplater
     /// Distinct routes kept per file before the rest count as `(other)`.
     public var maxRoutes: Int
+    /// Called after each commit with the number of commits so far in this engine's life:
+    /// lets a test stop the process between two commits.
+    public var afterCommit: (@Sendable (Int) -> Void)?
 
     public init(format: LogFormat? = nil, workers: Int = IngestOptions.defaultWorkers, checkpointBytes: Int64 = 256 << 20,
-                minimumBytesToSplit: Int64 = 8 << 20, maxDecompressionRatio: Int = 1000, liveFileSeconds: Int64 = 300,
+                minimumBytesToSplit: Int64 = 8 << 20, maxDecompressionRatio: Int = 100, liveFileSeconds: Int64 = 300,
                 maxLineLength: Int = 4 << 20, templater: RouteTemplater = RouteTemplater(), maxRoutes: Int = 5000) {
         self.format = format
         self.workers = max(1, workers)

@@ -7,7 +7,10 @@ public struct FileReport: Sendable {
         case resumed(fromByte: Int64)
         /// Known, and nothing new since the last run.
         case upToDate
-        /// Known, but shorter than what was read (truncated in place, `copytruncate`): read again from its start.
+        /// Starts like a file counted before, but does not hold that file's content at the
+        /// position where reading stopped (truncated and rewritten, `copytruncate`, or another
+        /// file with the same first bytes): counted from its start as a new file, and the
+        /// earlier file's entry is kept.
         case restarted
         /// Empty: nothing to read, nothing recorded.
         case empty
@@ -25,6 +28,9 @@ public struct FileReport: Sendable {
     public var malformedSamples: [MalformedTally.Sample]
     /// The last line was incomplete and was left for the next run.
     public var heldBackPartialLine: Bool
+    /// Something a person should know that is not a failure (a compressed file still being
+    /// written, left for the next run).
+    public var warning: String? = nil
 }
 
 /// Why an input could not be ingested. Every case names the input.
@@ -33,6 +39,9 @@ public enum IngestError: Error, CustomStringConvertible {
     case input(InputError)
     case store(path: String, StoreError)
     case other(path: String, message: String)
+    /// Reading failed part-way; the lines before `countedThrough` (a content offset) were
+    /// counted and stay counted.
+    indirect case partial(IngestError, countedThrough: Int64, lines: Int64)
 
     public var description: String {
         switch self {
@@ -40,8 +49,25 @@ public enum IngestError: Error, CustomStringConvertible {
             let shown = line.isEmpty ? "" : "; first line: \(line)"
             return "\(path): matches no known log format (name one with --format, --log-format or --json-fields)\(shown)"
         case .input(let error): return error.description
+        case .store(let path, let error) where error.isFull:
+            return "\(path): not recorded: the database or its disk is full (\(error.message)); free some space and run again"
+        case .store(let path, let error) where error.isBusy:
+            return "\(path): not recorded: the database stayed locked by another process (\(error.message)); run again"
         case .store(let path, let error): return "\(path): could not record in the database: \(error.message)"
         case .other(let path, let message): return "\(path): \(message)"
+        case .partial(let error, let through, let lines):
+            guard through > 0 else { return error.description }
+            if lines == 0 { return "\(error.description); the file stays counted up to byte \(through)" }
+            return "\(error.description); \(lines) lines before byte \(through) were counted and stay counted"
+        }
+    }
+
+    /// The database or its disk is full: later files would fail the same way.
+    public var isStoreFull: Bool {
+        switch self {
+        case .store(_, let error): return error.isFull
+        case .partial(let inner, _, _): return inner.isStoreFull
+        default: return false
         }
     }
 }
@@ -50,6 +76,11 @@ public enum IngestError: Error, CustomStringConvertible {
 public enum FileOutcome: Sendable {
     case ingested(FileReport)
     case failed(path: String, error: String)
+
+    public var isFailure: Bool {
+        if case .failed = self { return true }
+        return false
+    }
 }
 
 /// Progress for a person watching a terminal.

@@ -1,3 +1,5 @@
+import Glibc
+
 /// The per-line loop of one worker: split, parse, count; and, every `checkpointEvery` bytes
 /// of content, hand the aggregate so far to `checkpoint` (which commits it) at a line boundary.
 ///
@@ -5,14 +7,19 @@
 /// existential parser is opened once per run, not once per line.
 enum LineConsumer {
     /// - Parameters:
+    ///   - headerLines: shown to the new parser before the first line (a resumed file's header).
     ///   - checkpointEvery: bytes of content between checkpoints; nil for none.
     ///   - checkpoint: receives the aggregate so far and the stream position after its last
     ///     line; the aggregate starts empty again afterwards.
     static func run(format: LogFormat, reader: LineReader, aggregate: inout TrafficAggregate,
-                    includeUnterminatedTail: Bool, checkpointEvery: Int64? = nil,
+                    includeUnterminatedTail: Bool, headerLines: [[UInt8]] = [], checkpointEvery: Int64? = nil,
                     checkpoint: (TrafficAggregate, Int64) throws -> Void = { _, _ in }) throws {
         func open<P: LineParser>(_ parser: P) throws {
             var parser = parser
+            var record = RequestRecord()
+            for line in headerLines {
+                _ = line.withUnsafeBytes { parser.parse($0, into: &record) }
+            }
             try loop(parser: &parser, reader: reader, aggregate: &aggregate, includeUnterminatedTail: includeUnterminatedTail,
                      checkpointEvery: checkpointEvery, checkpoint: checkpoint)
         }
@@ -28,7 +35,7 @@ enum LineConsumer {
             switch parser.parse(line, into: &record) {
             case .request: aggregate.add(record)
             case .skip: aggregate.addSkipped()
-            case .malformed(let reason): aggregate.addMalformed(reason, line: line)
+            case .malformed(let reason): aggregate.addMalformed(classify(reason, line), line: line)
             }
             if reader.consumedOffset >= nextCheckpoint, let every = checkpointEvery {
                 try checkpoint(aggregate, reader.consumedOffset)
@@ -38,5 +45,13 @@ enum LineConsumer {
         }, onOverlongLine: {
             aggregate.addMalformed(.lineTooLong, line: .empty)
         })
+    }
+
+    /// A malformed line with NUL bytes is binary data (a corrupt block, a sparse region left
+    /// by copytruncate), whatever the parser stumbled on first. Off the hot path: malformed
+    /// lines only.
+    static func classify(_ reason: MalformedReason, _ line: UnsafeRawBufferPointer) -> MalformedReason {
+        guard reason != .lineTooLong, let base = line.baseAddress, line.count > 0 else { return reason }
+        return memchr(base, 0, line.count) != nil ? .binaryData : reason
     }
 }

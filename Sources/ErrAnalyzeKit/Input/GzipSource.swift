@@ -13,6 +13,13 @@ public final class GzipSource: ByteSource {
     private var compressedIn: Int64 = 0
     private var decompressedOut: Int64 = 0
     private let maxRatio: Int
+    /// An error met after some output of the current call: raised by the next call, so that
+    /// the bytes inflated before the damage are delivered first.
+    private var pendingError: InputError?
+
+    /// Output allowed before the ratio is checked: small files of repeated lines compress
+    /// very well and are not bombs.
+    public static let ratioGrace: Int64 = 64 << 20
 
     /// - Parameter maxRatio: refuse input that inflates to more than this many times its
     ///   compressed size (after the first 64 MiB), the signature of a gzip bomb. 0 = no limit.
@@ -35,9 +42,27 @@ public final class GzipSource: ByteSource {
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if let pendingError { throw pendingError }
         guard !finished, let out = buffer.baseAddress, buffer.count > 0 else { return 0 }
         stream.next_out = out.assumingMemoryBound(to: Bytef.self)
         stream.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
+        do {
+            try inflateInto()
+        } catch let error as InputError {
+            guard buffer.count - Int(stream.avail_out) > 0 else { throw error }
+            pendingError = error
+        }
+        let produced = buffer.count - Int(stream.avail_out)
+        decompressedOut += Int64(produced)
+        // Compare with the compressed bytes inflated so far, not those merely read ahead.
+        let consumed = compressedIn - Int64(stream.avail_in)
+        if maxRatio > 0 && decompressedOut > Self.ratioGrace && decompressedOut > max(consumed, 1) * Int64(maxRatio) {
+            throw InputError.decompressionRatioExceeded(name, limit: maxRatio)
+        }
+        return produced
+    }
+
+    private func inflateInto() throws {
         while stream.avail_out > 0 {
             if stream.avail_in == 0 && !inputEnd {
                 let n = try upstream.read(into: input)
@@ -79,12 +104,6 @@ public final class GzipSource: ByteSource {
                 throw InputError.corruptGzip(name, detail: "zlib error \(status)")
             }
         }
-        let produced = buffer.count - Int(stream.avail_out)
-        decompressedOut += Int64(produced)
-        if maxRatio > 0 && decompressedOut > (64 << 20) && decompressedOut > compressedIn * Int64(maxRatio) {
-            throw InputError.decompressionRatioExceeded(name, limit: maxRatio)
-        }
-        return produced
     }
 
     private func allZero() -> Bool {

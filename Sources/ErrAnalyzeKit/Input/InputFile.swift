@@ -13,6 +13,13 @@ public final class InputFile {
     public let regularFileSize: Int64?
     /// Seconds since the epoch of the last modification, for regular files.
     public let modificationTime: Int64?
+
+    /// For a regular file: device, inode, size and modification time (to the nanosecond) of
+    /// what was opened. Equal keys mean the same unchanged file.
+    public let sourceKey: String?
+
+    /// A plain (uncompressed) regular file: it can be read at any offset and may still grow.
+    public var isPlainRegularFile: Bool { regularFileSize != nil && !isGzip }
     /// The open descriptor (closed when this object goes away).
     let fd: Int32
     private let sniffed: [UInt8]
@@ -26,6 +33,7 @@ public final class InputFile {
             guard fd >= 0 else { throw InputError.readFailed(displayName, errno: errno) }
             regularFileSize = nil
             modificationTime = nil
+            sourceKey = nil
         } else {
             displayName = path
             var info = stat()
@@ -36,15 +44,32 @@ public final class InputFile {
                 default: throw InputError.readFailed(path, errno: errno)
                 }
             }
-            let type = info.st_mode & S_IFMT
+            var type = info.st_mode & S_IFMT
             if type == S_IFDIR { throw InputError.isDirectory(path) }
             guard type == S_IFREG || type == S_IFIFO || type == S_IFCHR else { throw InputError.notRegularFile(path) }
             fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
-                throw errno == EACCES ? InputError.permissionDenied(path) : InputError.readFailed(path, errno: errno)
+                switch errno {
+                case ENOENT: throw InputError.notFound(path)
+                case EACCES, EPERM: throw InputError.permissionDenied(path)
+                case EISDIR: throw InputError.isDirectory(path)
+                default: throw InputError.readFailed(path, errno: errno)
+                }
             }
+            // The size and time of what was opened, not of what the name meant a moment
+            // earlier: a rotation between stat(2) and open(2) must not pair the old file's
+            // size with the new file's bytes.
+            guard fstat(fd, &info) == 0 else {
+                let code = errno
+                close(fd)
+                throw InputError.readFailed(path, errno: code)
+            }
+            type = info.st_mode & S_IFMT
+            if type == S_IFDIR { close(fd); throw InputError.isDirectory(path) }
             regularFileSize = type == S_IFREG ? Int64(info.st_size) : nil
             modificationTime = Int64(info.st_mtim.tv_sec)
+            sourceKey = type == S_IFREG
+                ? "\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : nil
         }
         // Sniff the magic bytes. A regular file is read positionally so that nothing has to
         // be put back; a pipe's first bytes are replayed by a PrefixedSource.

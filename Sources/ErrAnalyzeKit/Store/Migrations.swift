@@ -68,17 +68,46 @@ enum Migrations {
             text    TEXT NOT NULL
         );
         """,
+        // 2: the ledger's anchor (a fingerprint of the bytes just before the read position,
+        // so that two files with the same first bytes are told apart), whether the read
+        // position is inside a line already counted, the identity of a compressed file read
+        // to its end, and the history of prunes.
+        """
+        ALTER TABLE files ADD COLUMN anchor BLOB;
+        ALTER TABLE files ADD COLUMN anchor_length INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE files ADD COLUMN ends_mid_line INTEGER NOT NULL DEFAULT 0;
+        -- A compressed file read to its end: its device, inode, size and modification time,
+        -- so that later runs know it unchanged without decompressing it again.
+        ALTER TABLE files ADD COLUMN source_key TEXT;
+        CREATE INDEX files_by_source_key ON files (source_key) WHERE source_key IS NOT NULL;
+        CREATE TABLE prunes (
+            at           INTEGER NOT NULL,
+            before_hour  INTEGER NOT NULL,
+            traffic_rows INTEGER NOT NULL,
+            client_rows  INTEGER NOT NULL
+        );
+        """,
     ]
+
+    /// The schema version this build writes.
+    static var currentVersion: Int { all.count }
+
+    static func version(of db: SQLiteConnection) throws -> Int {
+        try db.prepare("PRAGMA user_version").firstRow { Int($0.int(0)) } ?? 0
+    }
 
     /// Brings the database up to the current schema.
     static func migrate(_ db: SQLiteConnection) throws {
-        let version = try db.prepare("PRAGMA user_version").firstRow { Int($0.int(0)) } ?? 0
+        let version = try version(of: db)
         if version > all.count {
             throw StoreError(message: "\(db.path): made by a newer erranalyze (schema \(version), this one knows \(all.count))", code: 0)
         }
         guard version < all.count else { return }
         try db.writeTransaction {
-            for index in version..<all.count {
+            // Read again under the write lock: another process may have migrated meanwhile.
+            let locked = try Self.version(of: db)
+            guard locked < all.count else { return }
+            for index in locked..<all.count {
                 try db.execute(all[index])
             }
             try db.execute("PRAGMA user_version = \(all.count)")

@@ -5,13 +5,57 @@ import Glibc
 public struct StoreError: Error, CustomStringConvertible {
     public var message: String
     public var code: Int32
+    /// The operating system's error behind an I/O failure (ENOSPC, EFBIG…), or 0.
+    public var systemErrno: Int32 = 0
+    /// Why a failed write means "full": no space left, or the file-size limit reached.
+    public var fullReason: String? = nil
 
     public var description: String { message }
 
     /// The database is locked by another process for longer than the busy timeout.
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
-    /// The disk or the database quota is full.
-    public var isFull: Bool { code == SQLITE_FULL }
+    /// The disk, the file-size limit or the database's page limit is reached: SQLite says
+    /// SQLITE_FULL for ENOSPC, and a write error for EFBIG (ulimit -f) and EDQUOT (quota).
+    public var isFull: Bool {
+        code == SQLITE_FULL || fullReason != nil || (code == SQLITE_IOERR && [ENOSPC, EFBIG, EDQUOT].contains(systemErrno))
+    }
+
+    /// SQLite says only "disk I/O error" when a write fails with EFBIG (`ulimit -f`) or
+    /// EDQUOT, and the errno is often gone by then: after a failed write, look at the disk's
+    /// free space and the file-size limit to say whether it was a full disk.
+    func diagnosed(at path: String, extendedCode: Int32) -> StoreError {
+        guard code == SQLITE_IOERR else { return self }
+        // SQLITE_IOERR_WRITE, _FSYNC and _TRUNCATE (extended codes are macros Swift cannot import).
+        let writeErrors: Set<Int32> = [SQLITE_IOERR | (3 << 8), SQLITE_IOERR | (4 << 8), SQLITE_IOERR | (6 << 8)]
+        guard writeErrors.contains(extendedCode) || systemErrno != 0 else { return self }
+        var copy = self
+        if [ENOSPC, EDQUOT].contains(systemErrno) || Self.freeBytes(near: path).map({ $0 < 4 << 20 }) == true {
+            copy.fullReason = "no space left on the disk"
+        } else if systemErrno == EFBIG || Self.atFileSizeLimit(path) {
+            copy.fullReason = "the file-size limit (ulimit -f) is reached"
+        }
+        if let reason = copy.fullReason { copy.message += " (\(reason))" }
+        return copy
+    }
+
+    static func freeBytes(near path: String) -> Int64? {
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        var info = statvfs()
+        guard statvfs(directory.isEmpty ? "/" : directory, &info) == 0 else { return nil }
+        return Int64(info.f_bavail) * Int64(info.f_frsize)
+    }
+
+    static func atFileSizeLimit(_ path: String) -> Bool {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return false }
+        for suffix in ["", "-wal", "-journal"] {
+            var info = stat()
+            if stat(path + suffix, &info) == 0 && UInt64(info.st_size) + (64 << 10) >= UInt64(limit.rlim_cur) { return true }
+        }
+        return false
+    }
+    /// The file is not an SQLite database.
+    public var isNotADatabase: Bool { code == SQLITE_NOTADB }
 }
 
 /// A thin, owned wrapper around one `sqlite3*` connection: just what the store needs
@@ -45,7 +89,7 @@ public final class SQLiteConnection {
         if rc != SQLITE_OK {
             let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(errorMessage)
-            throw StoreError(message: "\(path): \(message)", code: rc)
+            throw StoreError(message: "\(path): \(message)", code: rc, systemErrno: sqlite3_system_errno(handle)).diagnosed(at: path, extendedCode: sqlite3_extended_errcode(handle))
         }
     }
 
@@ -62,7 +106,9 @@ public final class SQLiteConnection {
             try execute("COMMIT")
             return result
         } catch {
-            try? execute("ROLLBACK")
+            // A failed COMMIT (disk full) may already have rolled back; ROLLBACK then fails
+            // harmlessly.
+            if sqlite3_get_autocommit(handle) == 0 { try? execute("ROLLBACK") }
             throw error
         }
     }
@@ -76,8 +122,18 @@ public final class SQLiteConnection {
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int32 { sqlite3_changes(handle) }
+
     func error(_ rc: Int32, _ context: String) -> StoreError {
-        StoreError(message: "\(path): \(String(cString: sqlite3_errmsg(handle))) (\(context))", code: rc)
+        StoreError(message: "\(path): \(String(cString: sqlite3_errmsg(handle))) (\(context))", code: rc,
+                   systemErrno: sqlite3_system_errno(handle)).diagnosed(at: path, extendedCode: sqlite3_extended_errcode(handle))
+    }
+
+    /// Pages the database may grow to (`PRAGMA max_page_count`): a database that reaches it
+    /// fails with SQLITE_FULL exactly as on a full disk. Used to test that path.
+    public func limitPages(_ pages: Int) throws {
+        try execute("PRAGMA max_page_count = \(pages)")
     }
 }
 

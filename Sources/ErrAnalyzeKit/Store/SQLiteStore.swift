@@ -12,15 +12,26 @@ public final class SQLiteStore: AggregateStore {
         if readOnly && access(path, F_OK) != 0 {
             throw StoreError(message: "\(path): no database here yet (run `erranalyze ingest` first, or pass --db)", code: 0)
         }
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            throw StoreError(message: "\(path): is a directory, not a database file (pass --db FOLDER/erranalyze.sqlite)", code: 0)
+        }
         connection = try SQLiteConnection(path: path, readOnly: readOnly)
         do {
             if !readOnly {
+                // Never touch another program's database (the migrations are atomic: a
+                // database of ours at version 0 has no tables).
+                if try Migrations.version(of: connection) == 0,
+                   let table = try connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table' LIMIT 1")
+                    .firstRow({ $0.string(0) }) {
+                    throw StoreError(message: "\(path): an SQLite database of another program (it has a table '\(table)'); not an erranalyze database", code: 0)
+                }
                 try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
                 try Migrations.migrate(connection)
             } else {
                 _ = try connection.prepare("SELECT count(*) FROM sqlite_master").firstRow { $0.int(0) }
             }
-        } catch let error as StoreError where error.code == 26 /* SQLITE_NOTADB */ {
+        } catch let error as StoreError where error.isNotADatabase {
             throw StoreError(message: "\(path): not an erranalyze database (file is not a database)", code: error.code)
         }
     }
@@ -54,32 +65,53 @@ public final class SQLiteStore: AggregateStore {
     // MARK: Ledger
 
     public func findLedgerEntry(head: [UInt8]) throws -> LedgerEntry? {
-        guard !head.isEmpty else { return nil }
-        let lengths = try connection.prepare(
-            "SELECT DISTINCT fingerprint_length FROM files WHERE fingerprint_length <= ? ORDER BY fingerprint_length DESC")
-        var candidates: [Int] = []
-        try lengths.bind([head.count]).forEachRow { candidates.append(Int($0.int(0))) }
-        let lookup = try connection.prepare(
-            "SELECT \(Self.ledgerColumns) FROM files WHERE fingerprint_length = ? AND fingerprint = ? ORDER BY last_ingested DESC LIMIT 1")
-        for length in candidates where length > 0 {
-            let fingerprint = ContentFingerprint(of: Array(head[0..<length]))
-            if let entry = try lookup.bind([length, fingerprint.hash]).firstRow(Self.ledgerEntry) { return entry }
+        try ledgerLookup(head: head).candidates.first
+    }
+
+    public func ledgerLookup(head: [UInt8]) throws -> LedgerLookup {
+        guard !head.isEmpty else { return LedgerLookup(candidates: [], lastFileID: try lastFileID()) }
+        return try connection.readTransaction {
+            let lengths = try connection.prepare(
+                "SELECT DISTINCT fingerprint_length FROM files WHERE fingerprint_length BETWEEN 1 AND ? ORDER BY fingerprint_length DESC")
+            var candidateLengths: [Int] = []
+            try lengths.bind([head.count]).forEachRow { candidateLengths.append(Int($0.int(0))) }
+            let lookup = try connection.prepare(
+                "SELECT \(Self.ledgerColumns) FROM files WHERE fingerprint_length = ? AND fingerprint = ? ORDER BY last_ingested DESC, id DESC")
+            var found: [LedgerEntry] = []
+            for length in candidateLengths {
+                let fingerprint = ContentFingerprint(of: Array(head[0..<length]))
+                try lookup.bind([length, fingerprint.hash]).forEachRow { found.append(Self.ledgerEntry($0)) }
+            }
+            found.sort { ($0.lastIngested, $0.id) > ($1.lastIngested, $1.id) }
+            return LedgerLookup(candidates: found, lastFileID: try lastFileID())
         }
-        return nil
+    }
+
+    public func ledgerEntry(sourceKey: String) throws -> LedgerEntry? {
+        try connection.prepare("SELECT \(Self.ledgerColumns) FROM files WHERE source_key = ? ORDER BY id DESC LIMIT 1")
+            .bind([sourceKey]).firstRow(Self.ledgerEntry)
+    }
+
+    private func lastFileID() throws -> Int64 {
+        try connection.prepare("SELECT coalesce(max(id), 0) FROM files").firstRow { $0.int(0) } ?? 0
     }
 
     static let ledgerColumns = """
         id, path, fingerprint_length, fingerprint, format, compressed, bytes_read, lines, requests, malformed,
-        first_ts, last_ts, first_ingested, last_ingested
+        first_ts, last_ts, first_ingested, last_ingested, anchor_length, anchor, ends_mid_line, source_key
         """
 
     static func ledgerEntry(_ row: SQLiteRow) -> LedgerEntry {
-        LedgerEntry(id: row.int(0), path: row.string(1),
-                    fingerprint: ContentFingerprint(length: Int(row.int(2)), hash: row.blob(3)),
-                    format: row.string(4), compressed: row.int(5) != 0, bytesRead: row.int(6), lines: row.int(7),
-                    requests: row.int(8), malformed: row.int(9),
-                    firstTimestamp: row.isNull(10) ? nil : row.int(10), lastTimestamp: row.isNull(11) ? nil : row.int(11),
-                    firstIngested: row.int(12), lastIngested: row.int(13))
+        let anchorLength = Int(row.int(14))
+        return LedgerEntry(
+            id: row.int(0), path: row.string(1),
+            fingerprint: ContentFingerprint(length: Int(row.int(2)), hash: row.blob(3)),
+            format: row.string(4), compressed: row.int(5) != 0, bytesRead: row.int(6), lines: row.int(7),
+            requests: row.int(8), malformed: row.int(9),
+            firstTimestamp: row.isNull(10) ? nil : row.int(10), lastTimestamp: row.isNull(11) ? nil : row.int(11),
+            firstIngested: row.int(12), lastIngested: row.int(13),
+            anchor: anchorLength > 0 ? ContentFingerprint(length: anchorLength, hash: row.blob(15)) : nil,
+            endsMidLine: row.int(16) != 0, sourceKey: row.optionalString(17))
     }
 
     public func ledgerEntries() throws -> [LedgerEntry] {
@@ -92,13 +124,29 @@ public final class SQLiteStore: AggregateStore {
 
     // MARK: Commit
 
+    /// Called inside each commit's transaction, after its writes and before COMMIT: lets a
+    /// test stop the process at the worst moment.
+    public var beforeCommit: (() -> Void)?
+
     @discardableResult
     public func commit(_ checkpoint: IngestCheckpoint) throws -> Int64 {
-        try connection.writeTransaction {
-            let entryID = try advanceLedger(checkpoint)
-            try writeAggregate(checkpoint.aggregate, fileID: entryID)
-            return entryID
+        do {
+            return try connection.writeTransaction {
+                let entryID = try advanceLedger(checkpoint)
+                try writeAggregate(checkpoint.aggregate, fileID: entryID)
+                beforeCommit?()
+                return entryID
+            }
+        } catch {
+            // Ids cached during a transaction that did not commit may not exist.
+            invalidateNameCache()
+            throw error
         }
+    }
+
+    /// Forgets the ids of interned names (after a rollback, or a prune that removed some).
+    func invalidateNameCache() {
+        stringIDs = [:]
     }
 
     /// Moves the ledger's read position, refusing if another process moved it first.
@@ -106,6 +154,8 @@ public final class SQLiteStore: AggregateStore {
         let a = c.aggregate
         let first: Int64? = a.requests > 0 ? a.firstTimestamp : nil
         let last: Int64? = a.requests > 0 ? a.lastTimestamp : nil
+        let anchorLength: Int = c.anchor?.length ?? 0
+        let anchorHash: [UInt8]? = c.anchor?.hash
         if let id = c.entryID {
             let current = try connection.prepare("SELECT bytes_read FROM files WHERE id = ?").bind([id]).firstRow { $0.int(0) }
             guard current == c.expectedBytesRead else { throw StoreConflict(path: c.path) }
@@ -114,23 +164,39 @@ public final class SQLiteStore: AggregateStore {
                     bytes_read = ?, lines = lines + ?, requests = requests + ?, malformed = malformed + ?,
                     first_ts = CASE WHEN first_ts IS NULL OR ? < first_ts THEN ? ELSE first_ts END,
                     last_ts = CASE WHEN last_ts IS NULL OR ? > last_ts THEN ? ELSE last_ts END,
-                    last_ingested = ?
+                    last_ingested = ?, anchor = ?, anchor_length = ?, ends_mid_line = ?, source_key = coalesce(?, source_key)
                 WHERE id = ?
                 """).bind([c.path, c.fingerprint.hash, c.fingerprint.length, c.format, c.compressed,
                            c.bytesRead, a.lines, a.requests, a.malformed.total,
-                           first, first, last, last, c.now, id]).run()
+                           first, first, last, last, c.now, anchorHash, anchorLength, c.endsMidLine, c.sourceKey, id]).run()
             return id
         }
         // A new file: another process may have recorded the same content meanwhile.
-        let clash = try connection.prepare("SELECT id FROM files WHERE fingerprint_length = ? AND fingerprint = ?")
-            .bind([c.fingerprint.length, c.fingerprint.hash]).firstRow { $0.int(0) }
-        guard clash == nil else { throw StoreConflict(path: c.path) }
+        if let known = c.lastKnownFileID {
+            let head = c.head.isEmpty ? nil : c.head
+            var clash = false
+            try connection.prepare("SELECT fingerprint_length, fingerprint FROM files WHERE id > ?").bind([known]).forEachRow { row in
+                let length = Int(row.int(0))
+                if let head {
+                    if length <= head.count && ContentFingerprint(of: Array(head[0..<length])).hash == row.blob(1) { clash = true }
+                } else if length == c.fingerprint.length && row.blob(1) == c.fingerprint.hash {
+                    clash = true
+                }
+            }
+            guard !clash else { throw StoreConflict(path: c.path) }
+        } else {
+            let clash = try connection.prepare("SELECT id FROM files WHERE fingerprint_length = ? AND fingerprint = ?")
+                .bind([c.fingerprint.length, c.fingerprint.hash]).firstRow { $0.int(0) }
+            guard clash == nil else { throw StoreConflict(path: c.path) }
+        }
         try connection.prepare("""
             INSERT INTO files (fingerprint, fingerprint_length, path, format, compressed, bytes_read, lines, requests,
-                               malformed, first_ts, last_ts, first_ingested, last_ingested)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               malformed, first_ts, last_ts, first_ingested, last_ingested, anchor, anchor_length, ends_mid_line,
+                               source_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).bind([c.fingerprint.hash, c.fingerprint.length, c.path, c.format, c.compressed, c.bytesRead,
-                       a.lines, a.requests, a.malformed.total, first, last, c.now, c.now]).run()
+                       a.lines, a.requests, a.malformed.total, first, last, c.now, c.now,
+                       anchorHash, anchorLength, c.endsMidLine, c.sourceKey]).run()
         return connection.lastInsertRowID
     }
 

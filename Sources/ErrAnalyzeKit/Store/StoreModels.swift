@@ -14,6 +14,31 @@ public struct LedgerEntry: Sendable, Equatable {
     public var lastTimestamp: Int64?
     public var firstIngested: Int64
     public var lastIngested: Int64
+    /// The fingerprint of the (up to 1 KiB of) content just before `bytesRead`: a file that
+    /// starts like this one is the same file only if it also holds these bytes there. Nil
+    /// for entries recorded before anchors existed.
+    public var anchor: ContentFingerprint? = nil
+    /// `bytesRead` is inside a line whose start was already counted (a last line without a
+    /// newline, counted because the file had stopped changing, or an overlong line): a later
+    /// run drops the rest of that line.
+    public var endsMidLine: Bool = false
+    /// For a compressed file read to its end: `InputFile.sourceKey` of it.
+    public var sourceKey: String? = nil
+}
+
+/// The ledger entries whose first bytes match a file's, and the ledger's last id at the time:
+/// a file that turns out to be new may be recorded only if no entry for the same first bytes
+/// appeared since (another ingest recording it at the same moment).
+public struct LedgerLookup: Sendable {
+    /// Matching entries, the most recently ingested first.
+    public var candidates: [LedgerEntry]
+    /// The largest file id in the ledger when it was read.
+    public var lastFileID: Int64
+
+    public init(candidates: [LedgerEntry], lastFileID: Int64) {
+        self.candidates = candidates
+        self.lastFileID = lastFileID
+    }
 }
 
 /// Everything one step of ingesting a file adds, committed in one transaction with the
@@ -34,9 +59,24 @@ public struct IngestCheckpoint {
     public var aggregate: TrafficAggregate
     /// Seconds since the epoch, recorded as the ingest time.
     public var now: Int64
+    /// The fingerprint of the content just before `bytesRead` (see `LedgerEntry.anchor`).
+    public var anchor: ContentFingerprint?
+    /// Whether `bytesRead` is inside a line already counted (see `LedgerEntry.endsMidLine`).
+    public var endsMidLine: Bool
+    /// For a new file: the file's first bytes (up to `ContentFingerprint.fullLength`) and the
+    /// ledger's last id when it was looked up. A ledger entry added since then whose
+    /// fingerprint matches these bytes means another process is recording the same file:
+    /// the commit is refused with `StoreConflict`.
+    public var head: [UInt8]
+    public var lastKnownFileID: Int64?
+    /// The compressed file was read to its end: its `InputFile.sourceKey`, recorded so that
+    /// later runs recognise it unchanged without decompressing it. Nil keeps the one recorded.
+    public var sourceKey: String?
 
     public init(entryID: Int64?, expectedBytesRead: Int64, path: String, format: String, compressed: Bool,
-                fingerprint: ContentFingerprint, bytesRead: Int64, aggregate: TrafficAggregate, now: Int64) {
+                fingerprint: ContentFingerprint, bytesRead: Int64, aggregate: TrafficAggregate, now: Int64,
+                anchor: ContentFingerprint? = nil, endsMidLine: Bool = false, head: [UInt8] = [],
+                lastKnownFileID: Int64? = nil, sourceKey: String? = nil) {
         self.entryID = entryID
         self.expectedBytesRead = expectedBytesRead
         self.path = path
@@ -46,6 +86,11 @@ public struct IngestCheckpoint {
         self.bytesRead = bytesRead
         self.aggregate = aggregate
         self.now = now
+        self.anchor = anchor
+        self.endsMidLine = endsMidLine
+        self.head = head
+        self.lastKnownFileID = lastKnownFileID
+        self.sourceKey = sourceKey
     }
 }
 
@@ -109,6 +154,10 @@ public struct MalformedSummary: Sendable, Equatable {
 /// database for fleets, which is why the report asks these and never writes SQL itself.
 public protocol AggregateStore: AnyObject {
     func findLedgerEntry(head: [UInt8]) throws -> LedgerEntry?
+    /// Every ledger entry whose first bytes match `head` (see `LedgerLookup`).
+    func ledgerLookup(head: [UInt8]) throws -> LedgerLookup
+    /// The entry of a compressed file read to its end whose `sourceKey` this is.
+    func ledgerEntry(sourceKey: String) throws -> LedgerEntry?
     @discardableResult func commit(_ checkpoint: IngestCheckpoint) throws -> Int64
     func ledgerEntries() throws -> [LedgerEntry]
     func trafficGroups(in window: HourWindow) throws -> [TrafficGroup]
@@ -117,4 +166,14 @@ public protocol AggregateStore: AnyObject {
     func malformedSummary(in window: HourWindow) throws -> MalformedSummary
     /// The first and last hour that hold data, or nil when the store is empty.
     func dataHours() throws -> (first: Int32, last: Int32)?
+}
+
+extension AggregateStore {
+    /// Stores that do not keep source keys decompress every compressed file to check it.
+    public func ledgerEntry(sourceKey: String) throws -> LedgerEntry? { nil }
+
+    /// Stores that cannot list every candidate offer the most recent one.
+    public func ledgerLookup(head: [UInt8]) throws -> LedgerLookup {
+        LedgerLookup(candidates: try findLedgerEntry(head: head).map { [$0] } ?? [], lastFileID: .max)
+    }
 }

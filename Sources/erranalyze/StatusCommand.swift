@@ -1,0 +1,236 @@
+import ArgumentParser
+import ErrAnalyzeKit
+import Foundation
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the ledger of ingested files and what the database holds.",
+        discussion: """
+        For each file ingested: where reading stopped, its lines, requests and
+        malformed lines, the time its requests cover and when it was last read;
+        then malformed lines by reason with an example, the hours the aggregates
+        cover, and the last prune. Reads only: works while an ingest runs.
+
+        Examples:
+          erranalyze status
+          erranalyze status --format json | jq '.files[] | {path, bytes_read}'
+
+        Exit status: 0 ok; 1 the database cannot be read; 2 usage error.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: ArgumentHelp("Output format: text or json (schema erranalyze.status/v1).", valueName: "format"))
+    var format: Format = .text
+
+    func run() throws {
+        let status: StoreStatus
+        do {
+            var store = try SQLiteStore(path: database.path, readOnly: true)
+            if try store.needsMigration() {
+                // Made by an older erranalyze: upgrade it (as ingest would) to read it.
+                store = try SQLiteStore(path: database.path)
+            }
+            status = try store.status()
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
+        switch format {
+        case .text: Terminal.output(Self.text(status, now: Int64(Date().timeIntervalSince1970)))
+        case .json: Terminal.output(Self.json(status))
+        }
+    }
+
+    // MARK: Text
+
+    static func text(_ s: StoreStatus, now: Int64) -> String {
+        var out = ""
+        let entries = s.files.map(\.entry)
+        out += "Database     \(s.path) (\(ByteCount.human(s.sizeBytes)), schema \(s.schemaVersion))\n"
+        if let last = s.lastIngest {
+            out += "Last ingest  \(TimeFormatting.iso8601(last)) (\(ago(now - last)))\n"
+        } else {
+            out += "Last ingest  never\n"
+        }
+        if let first = s.firstHour, let last = s.lastHour {
+            out += "Data         \(TimeFormatting.iso8601(Int64(first) * 3600)) to \(TimeFormatting.iso8601(Int64(last) * 3600 + 3599)) (hourly aggregates)\n"
+        } else {
+            out += "Data         none\n"
+        }
+        if let before = s.prunedBeforeHour, let at = s.lastPrune {
+            out += "Pruned       hours before \(TimeFormatting.iso8601(Int64(before) * 3600)) (on \(TimeFormatting.iso8601(at)))\n"
+        }
+        let bytes = entries.reduce(0) { $0 + $1.bytesRead }
+        let lines = entries.reduce(0) { $0 + $1.lines }
+        let requests = entries.reduce(0) { $0 + $1.requests }
+        let malformed = entries.reduce(0) { $0 + $1.malformed }
+        out += "Files        \(entries.count) \(entries.count == 1 ? "file" : "files"), \(ByteCount.human(bytes)) read, "
+            + "\(HumanNumber.count(lines)) lines, \(HumanNumber.count(requests)) requests, \(HumanNumber.count(malformed)) malformed\n"
+        guard !entries.isEmpty else { return out }
+
+        var rows = [["FILE", "FORMAT", "READ", "LINES", "REQUESTS", "MALFORMED", "REQUESTS FROM", "REQUESTS TO", "LAST READ"]]
+        for e in entries {
+            rows.append([e.path + (e.compressed ? " (gzip)" : ""), e.format, ByteCount.human(e.bytesRead), HumanNumber.count(e.lines),
+                         HumanNumber.count(e.requests), HumanNumber.count(e.malformed),
+                         e.firstTimestamp.map(TimeFormatting.short) ?? "-", e.lastTimestamp.map(TimeFormatting.short) ?? "-",
+                         TimeFormatting.short(e.lastIngested)])
+        }
+        out += "\n" + columns(rows, rightAligned: [2, 3, 4, 5])
+
+        if !s.malformed.isEmpty {
+            out += "\nMalformed lines by reason\n"
+            var table: [[String]] = []
+            for m in s.malformed {
+                var example = ""
+                if let sample = m.sample {
+                    example = "e.g. \(sample.path) line \(sample.line): \(String(sample.text.prefix(60)))"
+                }
+                table.append([m.reason.name, HumanNumber.count(m.count), "in \(m.files) \(m.files == 1 ? "file" : "files")", example])
+            }
+            out += columns(table, rightAligned: [1], indent: "  ")
+        }
+        return out
+    }
+
+    static func ago(_ seconds: Int64) -> String {
+        if seconds < 0 { return "in the future" }
+        if seconds < 120 { return "\(seconds) s ago" }
+        if seconds < 7200 { return "\(seconds / 60) min ago" }
+        if seconds < 172_800 { return "\(seconds / 3600) h ago" }
+        return "\(seconds / 86_400) days ago"
+    }
+
+    static func columns(_ rows: [[String]], rightAligned: Set<Int>, indent: String = "") -> String {
+        var widths: [Int] = []
+        for row in rows {
+            for (i, cell) in row.enumerated() {
+                if i == widths.count { widths.append(0) }
+                widths[i] = max(widths[i], cell.count)
+            }
+        }
+        var out = ""
+        for row in rows {
+            var line = indent
+            for (i, cell) in row.enumerated() {
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                let isLast = i == row.count - 1
+                line += rightAligned.contains(i) ? pad + cell : cell + (isLast ? "" : pad)
+                if !isLast { line += "  " }
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            out += line + "\n"
+        }
+        return out
+    }
+
+    // MARK: JSON (erranalyze.status/v1)
+
+    struct JSONStatus: Encodable {
+        struct Database: Encodable {
+            var path: String
+            var size_bytes: Int64
+            var schema_version: Int
+        }
+        struct Span: Encodable {
+            var first_hour: String?
+            var last_hour: String?
+        }
+        struct Totals: Encodable {
+            var files: Int
+            var bytes_read: Int64
+            var lines: Int64
+            var requests: Int64
+            var malformed: Int64
+        }
+        struct File: Encodable {
+            var path: String
+            var format: String
+            var compressed: Bool
+            var bytes_read: Int64
+            var lines: Int64
+            var requests: Int64
+            var malformed: Int64
+            var malformed_by_reason: [String: Int64]
+            var first_request: String?
+            var last_request: String?
+            var first_ingested: String
+            var last_ingested: String
+            var ends_mid_line: Bool
+        }
+        struct Sample: Encodable {
+            var path: String
+            var line: Int64
+            var text: String
+        }
+        struct Malformed: Encodable {
+            var reason: String
+            var description: String
+            var count: Int64
+            var files: Int
+            var sample: Sample?
+        }
+        struct Prune: Encodable {
+            var at: String
+            var before: String
+        }
+        var schema = "erranalyze.status/v1"
+        var database: Database
+        var last_ingest: String?
+        var data: Span
+        var last_prune: Prune?
+        var totals: Totals
+        var files: [File]
+        var malformed: [Malformed]
+    }
+
+    static func json(_ s: StoreStatus) -> String {
+        let iso = { (t: Int64) in TimeFormatting.iso8601(t) }
+        let entries = s.files
+        let value = JSONStatus(
+            database: .init(path: s.path, size_bytes: s.sizeBytes, schema_version: s.schemaVersion),
+            last_ingest: s.lastIngest.map(iso),
+            data: .init(first_hour: s.firstHour.map { iso(Int64($0) * 3600) }, last_hour: s.lastHour.map { iso(Int64($0) * 3600) }),
+            last_prune: s.lastPrune.flatMap { at in s.prunedBeforeHour.map { JSONStatus.Prune(at: iso(at), before: iso(Int64($0) * 3600)) } },
+            totals: .init(files: entries.count, bytes_read: entries.reduce(0) { $0 + $1.entry.bytesRead },
+                          lines: entries.reduce(0) { $0 + $1.entry.lines }, requests: entries.reduce(0) { $0 + $1.entry.requests },
+                          malformed: entries.reduce(0) { $0 + $1.entry.malformed }),
+            files: entries.map { f in
+                let e = f.entry
+                return .init(path: e.path, format: e.format, compressed: e.compressed, bytes_read: e.bytesRead, lines: e.lines,
+                             requests: e.requests, malformed: e.malformed,
+                             malformed_by_reason: Dictionary(uniqueKeysWithValues: f.malformedByReason.map { ($0.key.name, $0.value) }),
+                             first_request: e.firstTimestamp.map(iso), last_request: e.lastTimestamp.map(iso),
+                             first_ingested: iso(e.firstIngested), last_ingested: iso(e.lastIngested), ends_mid_line: e.endsMidLine)
+            },
+            malformed: s.malformed.map { m in
+                .init(reason: m.reason.name, description: m.reason.description, count: m.count, files: m.files,
+                      sample: m.sample.map { .init(path: $0.path, line: $0.line, text: $0.text) })
+            })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+/// Byte counts for people: `512 B`, `1.2 MB` (powers of 1000, as `ls --si` and `df -H`).
+enum ByteCount {
+    static func human(_ bytes: Int64) -> String {
+        if bytes < 1000 { return "\(bytes) B" }
+        let units = ["kB", "MB", "GB", "TB", "PB"]
+        var value = Double(bytes) / 1000
+        var unit = 0
+        while value >= 999.95 && unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return String(format: value < 10 ? "%.1f" : "%.0f", value) + " " + units[unit]
+    }
+}
