@@ -63,7 +63,7 @@ final class ReportFixture: @unchecked Sendable {
     /// Tab-separated: epoch seconds, method, path, status, code (- for none), client,
     /// Idempotency-Key sent (0/1), Retry-After sent (0/1).
     static func generateAPILog() -> String {
-        var rng = SeededGenerator(seed: 20_151_119)
+        var rng = GoldenDataRandom(seed: 20_151_119)
         var lines: [String] = []
         func add(_ t: Int64, _ method: String, _ path: String, _ status: Int, _ code: String, _ client: String, key: Bool = false, retryAfter: Bool = false) {
             lines.append("\(t)\t\(method)\t\(path)\t\(status)\t\(code)\t\(client)\t\(key ? 1 : 0)\t\(retryAfter ? 1 : 0)")
@@ -130,7 +130,7 @@ final class ReportFixture: @unchecked Sendable {
 }
 
 /// A small deterministic generator (an LCG), so the dataset is the same on every machine.
-struct SeededGenerator {
+struct GoldenDataRandom {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }
