@@ -23,7 +23,11 @@ public struct MalformedTally: Sendable, Equatable {
         counts[reason, default: 0] += 1
         if samples.count < Self.sampleLimit {
             let kept = UnsafeRawBufferPointer(rebasing: text.prefix(Self.sampleLength))
-            let clean = String(decoding: kept, as: UTF8.self).map { $0.isASCII && ($0.asciiValue! < 0x20) ? "?" : $0 }
+            // Control characters and invalid UTF-8 (decoded as U+FFFD) become `?`, so that a
+            // sample of binary junk cannot garble a terminal.
+            let clean = String(decoding: kept, as: UTF8.self).map { c -> Character in
+                (c.isASCII && c.asciiValue! < 0x20) || c.asciiValue == 0x7F || c == "\u{FFFD}" ? "?" : c
+            }
             samples.append(Sample(line: line, reason: reason, text: String(clean)))
         }
     }
