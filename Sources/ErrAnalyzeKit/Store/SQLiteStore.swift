@@ -6,6 +6,9 @@ public final class SQLiteStore: AggregateStore {
     public let connection: SQLiteConnection
     private var stringIDs: [String: [String: Int64]] = [:]
 
+    /// Distinct routes kept per hour; see `cappedRouteIDs`.
+    public var maxRoutesPerHour = 2000
+
     /// Opens or creates the database at `path`, creating its folder, and migrates it.
     public init(path: String, readOnly: Bool = false) throws {
         if !readOnly { try Self.createParentDirectory(of: path) }
@@ -201,7 +204,7 @@ public final class SQLiteStore: AggregateStore {
     }
 
     private func writeAggregate(_ a: TrafficAggregate, fileID: Int64) throws {
-        let routeIDs = try storeStrings(a.routes, table: "routes")
+        let routeIDs = try cappedRouteIDs(a)
         let methodIDs = try storeStrings(a.methods, table: "methods")
         let codeIDs = try storeStrings(a.codes, table: "codes")
         let clientIDs = try storeStrings(a.clients, table: "clients")
@@ -215,7 +218,7 @@ public final class SQLiteStore: AggregateStore {
                 duration_us = duration_us + excluded.duration_us
             """)
         for (key, counts) in a.traffic {
-            upsertTraffic.bindIntegers(Int64(key.hour), routeIDs[Int(key.route)], methodIDs[Int(key.method)],
+            upsertTraffic.bindIntegers(Int64(key.hour), routeIDs[HourRoute(hour: key.hour, route: key.route)]!, methodIDs[Int(key.method)],
                                        Int64(key.status), key.code == TrafficKey.noCode ? 0 : codeIDs[Int(key.code)],
                                        Int64(key.flags), counts.requests, counts.timedRequests, counts.durationMicros)
             try upsertTraffic.run()
@@ -249,6 +252,68 @@ public final class SQLiteStore: AggregateStore {
                 try insertSample.bind([fileID, sample.line + offset, Int(sample.reason.rawValue), sample.text]).run()
             }
         }
+    }
+
+    private struct HourRoute: Hashable {
+        var hour: Int32
+        var route: Int32
+    }
+
+    /// Database route ids for each hour × route of an aggregate, with at most
+    /// `maxRoutesPerHour` distinct routes per hour in the database: past that, an hour's
+    /// quieter new routes count as `(other)`, so that a scanner requesting random URLs cannot
+    /// grow the database without bound. Busiest routes keep their names; folded routes are
+    /// never written to the routes table.
+    private func cappedRouteIDs(_ a: TrafficAggregate) throws -> [HourRoute: Int64] {
+        let select = try connection.prepare("SELECT id FROM routes WHERE value = ?")
+        let insert = try connection.prepare("INSERT INTO routes (value) VALUES (?) ON CONFLICT (value) DO NOTHING")
+        let present = try connection.prepare("SELECT route_id FROM traffic WHERE hour = ? GROUP BY route_id")
+        var cache = stringIDs["routes"] ?? [:]
+        func existingID(_ value: String) throws -> Int64? {
+            if let known = cache[value] { return known }
+            let id = try select.bind([value]).firstRow { $0.int(0) }
+            if let id { cache[value] = id }
+            return id
+        }
+        func id(_ value: String) throws -> Int64 {
+            if let known = try existingID(value) { return known }
+            try insert.bind([value]).run()
+            guard let id = try existingID(value) else {
+                throw StoreError(message: "\(connection.path): could not record a route", code: 0)
+            }
+            return id
+        }
+
+        var volume: [HourRoute: Int64] = [:]
+        for (key, counts) in a.traffic { volume[HourRoute(hour: key.hour, route: key.route), default: 0] += counts.requests }
+        let ordered = volume.sorted { ($0.value, $1.key.hour, $1.key.route) > ($1.value, $0.key.hour, $0.key.route) }
+        var inHour: [Int32: Set<Int64>] = [:]
+        var distinctInHour: [Int32: Int] = [:]
+        var result: [HourRoute: Int64] = [:]
+        var otherID: Int64?
+        for (pair, _) in ordered {
+            if inHour[pair.hour] == nil {
+                var ids = Set<Int64>()
+                try present.bind([Int64(pair.hour)]).forEachRow { ids.insert($0.int(0)) }
+                inHour[pair.hour] = ids
+                distinctInHour[pair.hour] = ids.count
+            }
+            let value = a.routes.string(Int(pair.route))
+            let known = try existingID(value)
+            if let known, inHour[pair.hour]!.contains(known) {
+                result[pair] = known
+            } else if distinctInHour[pair.hour]! < maxRoutesPerHour || value == TrafficAggregate.otherRoute {
+                let routeID = try known ?? id(value)
+                inHour[pair.hour]!.insert(routeID)
+                distinctInHour[pair.hour]! += 1
+                result[pair] = routeID
+            } else {
+                if otherID == nil { otherID = try id(TrafficAggregate.otherRoute) }
+                result[pair] = otherID!
+            }
+        }
+        stringIDs["routes"] = cache
+        return result
     }
 
     /// Database ids for an aggregate's interned strings, adding the new ones.

@@ -78,3 +78,32 @@ func checkpoint(_ aggregate: TrafficAggregate, entry: Int64? = nil, expected: In
         #expect(only10.first?.counts.requests == 2)
     }
 }
+
+@Suite struct RouteCapTests {
+    func aggregate(paths: [String], hour: String = "10") -> TrafficAggregate {
+        parseCombined(paths.map { #"1.1.1.1 - - [17/May/2015:\#(hour):05:03 +0000] "GET \#($0) HTTP/1.1" 404 1"# })
+    }
+
+    @Test func anHourKeepsItsBusiestRoutesAndFoldsTheRestIntoOther() throws {
+        let store = try SQLiteStore(path: temporaryDatabase())
+        store.maxRoutesPerHour = 3
+        // /busy three times, /steady twice, then eight one-off scanner paths.
+        let paths = ["/busy", "/busy", "/busy", "/steady", "/steady"] + (0..<8).map { "/scan-\($0)" }
+        let id = try store.commit(checkpoint(aggregate(paths: paths), bytes: 100, head: "a"))
+        var groups = try store.trafficGroups(in: .all)
+        #expect(groups.reduce(0) { $0 + $1.counts.requests } == 13, "nothing is lost, only renamed")
+        #expect(Set(groups.map(\.route)).count <= 4)
+        #expect(groups.first { $0.route == "/busy" }?.counts.requests == 3)
+        #expect(groups.first { $0.route == "/steady" }?.counts.requests == 2)
+        #expect(groups.first { $0.route == TrafficAggregate.otherRoute } != nil)
+
+        // A later commit: known routes keep their names, new ones fold, another hour has room.
+        try store.commit(checkpoint(aggregate(paths: ["/busy", "/new-a", "/new-b"]), entry: id, expected: 100, bytes: 200, head: "a"))
+        try store.commit(checkpoint(aggregate(paths: ["/fresh"], hour: "11"), entry: id, expected: 200, bytes: 300, head: "a"))
+        groups = try store.trafficGroups(in: .all)
+        #expect(groups.reduce(0) { $0 + $1.counts.requests } == 17)
+        #expect(groups.first { $0.route == "/busy" }?.counts.requests == 4)
+        #expect(!groups.contains { $0.route == "/new-a" || $0.route == "/new-b" })
+        #expect(groups.contains { $0.route == "/fresh" })
+    }
+}
