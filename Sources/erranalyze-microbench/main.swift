@@ -5,6 +5,7 @@
 //   swift run -c release erranalyze-microbench            # all
 //   swift run -c release erranalyze-microbench parse      # names containing "parse"
 //   swift run -c release erranalyze-microbench --list     # names only
+//   swift run -c release erranalyze-microbench '=parse combined (preset)'   # exactly one
 //
 // Figures are nanoseconds per operation (best of 3 runs after a warm-up). Parse benchmarks
 // cycle through every request line of the format's file in SampleLogs/formats (about twenty
@@ -16,7 +17,32 @@ import Foundation
 struct Bench {
     let name: String
     let iterations: Int
-    let body: (Int) -> Int
+    /// Prepares the benchmark (only when it is selected) and returns its body, which runs
+    /// `n` iterations and returns a value that depends on them.
+    let make: () -> (Int) -> Int
+
+    init(name: String, iterations: Int, make: @escaping () -> (Int) -> Int) {
+        self.name = name
+        self.iterations = iterations
+        self.make = make
+    }
+
+    init(name: String, iterations: Int, body: @escaping (Int) -> Int) {
+        self.init(name: name, iterations: iterations, make: { body })
+    }
+}
+
+/// A value computed on first use: the setup of benchmarks that are not run costs nothing.
+final class Lazy<T> {
+    private var value: T?
+    private let make: () -> T
+    init(_ make: @escaping () -> T) { self.make = make }
+    var get: T {
+        if let value { return value }
+        let made = make()
+        value = made
+        return made
+    }
 }
 
 @inline(never) func blackHole(_ x: Int) { if x == 42_424_242 { print("") } }
@@ -54,7 +80,11 @@ func sampleLines(_ file: String) -> [String] {
 }
 
 /// Parses `lines` round robin; lines before the first request (W3C headers) are fed once first.
-func parseBench(_ name: String, format: LogFormat, lines texts: [String], iterations: Int = 2_000_000) -> Bench {
+func parseBench(_ name: String, format: LogFormat, lines texts: @autoclosure @escaping () -> [String], iterations: Int = 2_000_000) -> Bench {
+    Bench(name: "parse \(name)", iterations: iterations) { parseBody(name, format: format, lines: texts()) }
+}
+
+func parseBody(_ name: String, format: LogFormat, lines texts: [String]) -> (Int) -> Int {
     let set = LineSet(texts)
     // Keep the lines the format reads as requests; the headers set up the parser.
     var probe = format.makeParser()
@@ -65,7 +95,7 @@ func parseBench(_ name: String, format: LogFormat, lines texts: [String], iterat
         if probe.parse(line, into: &record) == .request { requests.append(line) } else if requests.isEmpty { headers.append(line) }
     }
     precondition(!requests.isEmpty, "\(name): no line of the sample parses as a request")
-    return Bench(name: "parse \(name)", iterations: iterations) { n in
+    return { n in
         _ = set
         var parser = format.makeParser()
         var record = RequestRecord()
@@ -130,10 +160,11 @@ struct Traffic {
 }
 
 let distinctCount = 1 << 16
-let distinctCombined: [String] = {
+let distinctCombinedLazy = Lazy<[String]> {
     var t = Traffic()
     return (0..<distinctCount).map { t.combinedLine(second: $0 / 4) }
-}()
+}
+var distinctCombined: [String] { distinctCombinedLazy.get }
 
 /// The nginx `combined` log_format, compiled: the same lines as the built-in parser.
 let nginxCombined = try! LogFormat.compile(logFormat: #"log_format combined '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';"#)
@@ -162,33 +193,45 @@ benches.append(parseBench("LogFormat apache custom", format: apacheCustom, lines
 benches.append(parseBench("distinct combined: built-in", format: preset("combined"), lines: distinctCombined))
 benches.append(parseBench("distinct combined: nginx log_format", format: nginxCombined, lines: distinctCombined))
 benches.append(parseBench("distinct combined: Apache LogFormat", format: apacheCombined, lines: distinctCombined))
-let nginxAPILines: [String] = {
+let nginxAPILines = Lazy<[String]> {
     var t = Traffic()
     let codes = ["-", "-", "-", "CONTACT_NOT_FOUND", "RATE_LIMITED", "validation_failed"]
     return distinctCombined.map { "\($0) 0.\(t.below(900) + 10) \"\(codes[t.below(codes.count)])\" \"-\" \"-\"" }
-}()
-benches.append(parseBench("distinct nginx-api: built-in combined", format: preset("combined"), lines: nginxAPILines))
-benches.append(parseBench("distinct nginx-api: log_format", format: nginxAPI, lines: nginxAPILines))
+}
+benches.append(parseBench("distinct nginx-api: built-in combined", format: preset("combined"), lines: nginxAPILines.get))
+benches.append(parseBench("distinct nginx-api: log_format", format: nginxAPI, lines: nginxAPILines.get))
 
-// Route templating.
+// Route templating, into scratch space as the aggregate does (and once into an array).
 for (name, path) in [("static", "/v1/sessions"),
                      ("uuid + id + query", "/v1/contacts/6f1c2a3b-1111-2222-3333-444455556666/notes/12345?limit=50"),
                      ("token", "/v1/customers/cus_9s6XKzkNRiz8i3/invoices"),
-                     ("long static", "/presentations/logstash-monitorama-2013/images/kibana-search.png")] {
+                     ("long static", "/presentations/logstash-monitorama-2013/images/kibana-search.png"),
+                     ("percent-encoded", "/v1/files/my%20report%2Fq3.pdf")] {
     benches.append(Bench(name: "route template: \(name)", iterations: 2_000_000) { n in
         let templater = RouteTemplater()
-        var out: [UInt8] = []
         var bytes = Array(path.utf8)
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: templater.scratchCapacity(forPathLength: bytes.count))
+        defer { scratch.deallocate() }
         var sum = 0
         bytes.withUnsafeMutableBytes { raw in
-            for _ in 0..<n {
-                templater.template(UnsafeRawBufferPointer(raw), into: &out)
-                sum &+= out.count
-            }
+            for _ in 0..<n { sum &+= templater.template(UnsafeRawBufferPointer(raw), scratch: scratch).count }
         }
         return sum
     })
 }
+benches.append(Bench(name: "route template: uuid + id + query, into [UInt8]", iterations: 2_000_000) { n in
+    let templater = RouteTemplater()
+    var out: [UInt8] = []
+    var bytes = Array("/v1/contacts/6f1c2a3b-1111-2222-3333-444455556666/notes/12345?limit=50".utf8)
+    var sum = 0
+    bytes.withUnsafeMutableBytes { raw in
+        for _ in 0..<n {
+            templater.template(UnsafeRawBufferPointer(raw), into: &out)
+            sum &+= out.count
+        }
+    }
+    return sum
+})
 
 let combinedLine = #"83.149.9.216 - - [17/May/2015:10:05:03 +0000] "GET /presentations/logstash-monitorama-2013/images/kibana-search.png HTTP/1.1" 200 203023 "http://semicomplete.com/presentations/logstash-monitorama-2013/" "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/32.0.1700.77 Safari/537.36""#
 
@@ -204,16 +247,15 @@ benches.append(Bench(name: "aggregate add: same record", iterations: 2_000_000) 
     }
     return Int(aggregate.requests)
 })
-let distinctSet = LineSet(distinctCombined)
-let distinctRecords: [RequestRecord] = {
-    var parser = NCSALogParser()
-    return distinctSet.lines.map { line in
-        var record = RequestRecord()
-        _ = parser.parse(line, into: &record)
-        return record
-    }
-}()
-benches.append(Bench(name: "aggregate add: distinct records", iterations: 2_000_000) { n in
+benches.append(Bench(name: "aggregate add: distinct records", iterations: 2_000_000, make: {
+  let distinctSet = LineSet(distinctCombined)
+  var parser = NCSALogParser()
+  let distinctRecords: [RequestRecord] = distinctSet.lines.map { line in
+      var record = RequestRecord()
+      _ = parser.parse(line, into: &record)
+      return record
+  }
+  return { n in
     _ = distinctSet
     var aggregate = TrafficAggregate()
     var k = 0
@@ -222,7 +264,8 @@ benches.append(Bench(name: "aggregate add: distinct records", iterations: 2_000_
         k = (k + 1) & (distinctCount - 1)
     }
     return Int(aggregate.requests)
-})
+  }
+}))
 
 /// Serves the same block of lines `blocks` times.
 final class RepeatingSource: ByteSource {
@@ -257,19 +300,60 @@ benches.append(Bench(name: "line split (4 MiB blocks, 237-byte lines)", iteratio
     return count
 })
 
+/// Serves exactly `count` lines, cycling through `lines`, as a file read would.
+final class CyclingSource: ByteSource {
+    let text: [UInt8]
+    let starts: [Int]
+    var next = 0
+    var remaining: Int
+
+    /// The lines back to back, newline-terminated, and where each starts (plus the end).
+    static func layout(_ lines: [String]) -> (text: [UInt8], starts: [Int]) {
+        var text: [UInt8] = []
+        var starts: [Int] = []
+        for line in lines {
+            starts.append(text.count)
+            text += Array((line + "\n").utf8)
+        }
+        starts.append(text.count)
+        return (text, starts)
+    }
+
+    init(_ layout: (text: [UInt8], starts: [Int]), count: Int) {
+        text = layout.text
+        starts = layout.starts
+        remaining = count
+    }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var written = 0
+        while remaining > 0 {
+            let length = starts[next + 1] - starts[next]
+            if written + length > buffer.count { break }
+            text.withUnsafeBytes { (buffer.baseAddress! + written).copyMemory(from: $0.baseAddress! + starts[next], byteCount: length) }
+            written += length
+            remaining -= 1
+            next += 1
+            if next == starts.count - 1 { next = 0 }
+        }
+        return written
+    }
+}
+
 // The whole per-line loop of one worker on distinct lines: split + parse + aggregate.
-let distinctPerBlock = RepeatingSource(lines: distinctCombined, blocks: 0).linesPerBlock
 for (name, format) in [("built-in combined", preset("combined")), ("nginx log_format", nginxCombined)] {
-    benches.append(Bench(name: "line loop, distinct combined: \(name)", iterations: distinctPerBlock * 20) { n in
-        var parser = format.makeParser()
-        var record = RequestRecord()
-        var aggregate = TrafficAggregate()
-        try? LineReader(source: RepeatingSource(lines: distinctCombined, blocks: n / distinctPerBlock))
-            .forEachLine(includeUnterminatedTail: true, onLine: { line in
-                if parser.parse(line, into: &record) == .request { aggregate.add(record) }
-            }, onOverlongLine: {})
-        return Int(aggregate.requests)
-    })
+    benches.append(Bench(name: "line loop, distinct combined: \(name)", iterations: 500_000, make: {
+        let layout = CyclingSource.layout(distinctCombined)
+        return { n in
+            var parser = format.makeParser()
+            var record = RequestRecord()
+            var aggregate = TrafficAggregate()
+            try? LineReader(source: CyclingSource(layout, count: n))
+                .forEachLine(includeUnterminatedTail: true, onLine: { line in
+                    if parser.parse(line, into: &record) == .request { aggregate.add(record) }
+                }, onOverlongLine: {})
+            return Int(aggregate.requests)
+        }
+    }))
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -278,17 +362,26 @@ if arguments.first == "--list" {
     exit(0)
 }
 let filter = arguments.first
+// MICROBENCH_ITERATIONS=N runs N iterations (and N/20 to warm up) once, for
+// valgrind --tool=callgrind: see Scripts/bench-ir.
+let fixedIterations = ProcessInfo.processInfo.environment["MICROBENCH_ITERATIONS"].flatMap(Int.init)
 print("benchmark                                               ns/op       ops/s")
-for bench in benches where filter == nil || bench.name.contains(filter!) {
-    _ = bench.body(bench.iterations / 20) // warm up
+func selected(_ name: String) -> Bool {
+    guard let filter else { return true }
+    return filter.hasPrefix("=") ? name == filter.dropFirst() : name.contains(filter)
+}
+for original in benches where selected(original.name) {
+    let iterations = fixedIterations ?? original.iterations
+    let body = original.make()
+    _ = body(iterations / 20) // warm up
     let clock = ContinuousClock()
     var best = Double.infinity
-    for _ in 0..<3 {
+    for _ in 0..<(fixedIterations == nil ? 3 : 1) {
         var result = 0
-        let elapsed = clock.measure { result = bench.body(bench.iterations) }
+        let elapsed = clock.measure { result = body(iterations) }
         blackHole(result)
         best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
-    let ns = best * 1e9 / Double(bench.iterations)
-    print(bench.name.padding(toLength: 52, withPad: " ", startingAt: 0), String(format: "%8.1f %11.0f", ns, 1e9 / ns))
+    let ns = best * 1e9 / Double(iterations)
+    print(original.name.padding(toLength: 52, withPad: " ", startingAt: 0), String(format: "%8.1f %11.0f", ns, 1e9 / ns))
 }
