@@ -57,7 +57,7 @@ import Testing
         var generator = Generator(state: 20_261_117)
         let templater = RouteTemplater()
         var fastCount = 0
-        for _ in 0..<50_000 {
+        for _ in 0..<20_000 {
             let target = Array(generator.target().utf8)
             let capacity = templater.scratchCapacity(forPathLength: target.count)
             let a = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity), b = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
@@ -69,6 +69,6 @@ import Testing
                 if RouteTemplater.fastNormaliseAndTemplate(bytes, into: a, increments: RouteTemplater.fastIncrements) != nil { fastCount += 1 }
             }
         }
-        #expect(fastCount > 25_000, "most generated targets take the fast path")
+        #expect(fastCount > 10_000, "most generated targets take the fast path")
     }
 }
