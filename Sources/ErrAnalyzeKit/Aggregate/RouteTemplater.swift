@@ -14,11 +14,20 @@
 ///    name keeps its extension (`{id}.json`).
 ///
 /// Works on bytes and writes into a caller-owned buffer, so the hot path allocates nothing
-/// (the normalised path lives in a stack buffer). Immutable and shareable between threads.
+/// (the normalised path lives in scratch space the caller owns). Immutable and shareable
+/// between threads.
 public struct RouteTemplater: Sendable {
     let rules: [RouteRule]
+    /// The longest rule text, which `template(_:scratch:)` may copy into the scratch space.
+    let longestRule: Int
+    /// `fastIncrements`, loaded once here rather than through the lazy global on every call.
+    private let increments: FastIncrements
 
-    public init() { rules = [] }
+    public init() {
+        rules = []
+        longestRule = 0
+        increments = FastIncrements(table: Self.fastIncrements)
+    }
 
     /// A templater whose `patterns` (`--route`) win over the heuristics, tried in order.
     ///
@@ -31,11 +40,42 @@ public struct RouteTemplater: Sendable {
     ///   mixed with other characters in a segment.
     public init(rules patterns: [String]) throws {
         rules = try patterns.map(RouteRule.init(pattern:))
+        longestRule = rules.map(\.text.count).max() ?? 0
+        increments = FastIncrements(table: Self.fastIncrements)
     }
 
     /// Writes the template of `path` into `output`, replacing its contents.
     public func template(_ path: UnsafeRawBufferPointer, into output: inout [UInt8]) {
         output.removeAll(keepingCapacity: true)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchCapacity(forPathLength: path.count)) { buffer in
+            output.append(contentsOf: template(path, scratch: buffer.baseAddress!))
+        }
+    }
+
+    /// Bytes of scratch space `template(_:scratch:)` needs for a path of `length` bytes: the
+    /// normalised path (at most 3 × `length`: bytes are percent-encoded) and the template
+    /// beside it (at most 4.5 × the normalised path: a one-byte segment may become
+    /// `{email}`), or a rule's text.
+    @inline(__always)
+    public func scratchCapacity(forPathLength length: Int) -> Int {
+        max(3 * length + (3 * length) * 9 / 2 + 16, longestRule)
+    }
+
+    /// The template of `path`, written into `scratch` (at least
+    /// `scratchCapacity(forPathLength: path.count)` bytes) and valid until it is reused.
+    /// Allocates nothing.
+    @inline(__always)
+    public func template(_ path: UnsafeRawBufferPointer, scratch base: UnsafeMutablePointer<UInt8>) -> UnsafeRawBufferPointer {
+        // Origin-form targets with nothing to normalise: one pass that stops at the query.
+        if rules.isEmpty && path.count > 0 && path[0] == UInt8(ascii: "/"),
+           let count = Self.fastNormaliseAndTemplate(path, into: base, increments: increments.table) {
+            return count == 0 ? Self.root : UnsafeRawBufferPointer(start: base, count: count)
+        }
+        return generalTemplate(path, scratch: base)
+    }
+
+    /// `template(_:scratch:)` without the fast path: any target, any rules.
+    func generalTemplate(_ path: UnsafeRawBufferPointer, scratch base: UnsafeMutablePointer<UInt8>) -> UnsafeRawBufferPointer {
         // The query string and fragment never belong to the route.
         var end = ByteScanning.find(UInt8(ascii: "?"), in: path, from: 0) ?? path.count
         if let hash = ByteScanning.find(UInt8(ascii: "#"), in: UnsafeRawBufferPointer(rebasing: path[0..<end]), from: 0) { end = hash }
@@ -45,32 +85,24 @@ public struct RouteTemplater: Sendable {
             start = scheme
             while start < end, path[start] != UInt8(ascii: "/") { start += 1 }
         }
-        if start >= end {
-            output.append(UInt8(ascii: "/"))
-            return
-        }
-        // Normalised path and template side by side in one stack buffer; the template is at
-        // most 4.5 times the normalised path (a one-byte segment may become `{email}`).
-        let n = end - start
-        let capacity = 3 * n + (3 * n) * 9 / 2 + 16
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
-            let base = buffer.baseAddress!
-            var source = UnsafeRawBufferPointer(rebasing: path[start..<end])
-            var out = base
-            if !rules.isEmpty {
-                let length = Self.normalise(source, into: base)
-                source = UnsafeRawBufferPointer(start: base, count: length)
-                for rule in rules where rule.matches(source) {
-                    output.append(contentsOf: rule.text)
-                    return
-                }
-                out = base + length  // normalising again is harmless: the form is a fixed point
+        if start >= end { return Self.root }
+        var source = UnsafeRawBufferPointer(rebasing: path[start..<end])
+        var out = base
+        if !rules.isEmpty {
+            let length = Self.normalise(source, into: base)
+            source = UnsafeRawBufferPointer(start: base, count: length)
+            for rule in rules where rule.matches(source) {
+                rule.text.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: $0.count) }
+                return UnsafeRawBufferPointer(start: base, count: rule.text.count)
             }
-            let count = Self.normaliseAndTemplate(source, into: out)
-            output.append(contentsOf: UnsafeBufferPointer(start: out, count: count))
+            out = base + length  // normalising again is harmless: the form is a fixed point
         }
-        if output.isEmpty { output.append(UInt8(ascii: "/")) }
+        let count = Self.normaliseAndTemplate(source, into: out)
+        return count == 0 ? Self.root : UnsafeRawBufferPointer(start: out, count: count)
     }
+
+    private static let rootText: StaticString = "/"
+    private static var root: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: rootText.utf8Start, count: 1) }
 
     private static func schemeEnd(_ path: UnsafeRawBufferPointer, _ end: Int) -> Int? {
         guard path[0] | 0x20 == UInt8(ascii: "h"), path[1] | 0x20 == UInt8(ascii: "t"), path[2] | 0x20 == UInt8(ascii: "t"),
@@ -180,6 +212,98 @@ public struct RouteTemplater: Sendable {
             } else if c != UInt8(ascii: "_") {
                 others += 1
             }
+        }
+    }
+
+    /// Per byte, which counter of `SegmentStats` it adds to, for the fast path: 1 digit,
+    /// 2 hex letter, 3 other letter, 4 `-`, 5 other bytes a path keeps as they are, 6 `_`;
+    /// 0 for `/` and for every byte that needs the general path (`%`, `;`, `@`, bytes to
+    /// escape).
+    static let fastClasses: StaticString = """
+        0000000000000000000000000000000005005055555554501111111111500500\
+        0222222333333333333333333330000602222223333333333333333333300050
+        """
+
+    /// The fast path's per-byte increments: class k adds 1 << (10 × (k - 1)) to six
+    /// counters packed 10 bits apiece in one word; class 0 adds nothing. All 256 byte values,
+    /// so the loop needs no range check. Built once, never freed.
+    struct FastIncrements: @unchecked Sendable {  // immutable, never freed
+        let table: UnsafePointer<UInt64>
+    }
+
+    static let fastIncrements: UnsafePointer<UInt64> = {
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
+        table.initialize(repeating: 0, count: 256)
+        for c in 0..<128 {
+            let k = UInt64(fastClasses.utf8Start[c] - 48)
+            table[c] = k == 0 ? 0 : 1 << (10 * (k - 1))
+        }
+        return UnsafePointer(table)
+    }()
+
+    @inline(__always)
+    static func fastNormaliseAndTemplate(_ p: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>,
+                                         increments table: UnsafePointer<UInt64>) -> Int? {
+        let n = p.count
+        guard n > 0 else { return 0 }
+        let src = p.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let slash = UInt8(ascii: "/")
+        var o = 0
+        var i = 0
+        while i < n {
+            if src[i] == slash {
+                if o == 0 || out[o - 1] != slash { out[o] = slash; o += 1 }
+                i += 1
+                continue
+            }
+            let start = i
+            var packed: UInt64 = 0
+            repeat {
+                let entry = table[Int(src[i])]
+                if entry == 0 { break }  // `/`, or a byte for the general path
+                packed &+= entry
+                i += 1
+            } while i < n
+            let length = i - start
+            guard length < 1024 else { return nil }
+            var last = false
+            if i < n && src[i] != slash {
+                // The query or fragment ends the path; any other byte needs the general path.
+                guard src[i] == UInt8(ascii: "?") || src[i] == UInt8(ascii: "#") else { return nil }
+                last = true
+            }
+            copy(src + start, to: out + o, count: length)
+            let digits = Int(packed & 0x3FF)
+            if digits == 0 {
+                o += length
+                if last { break }
+                continue
+            }
+            let hexLetters = Int((packed >> 10) & 0x3FF), otherLetters = Int((packed >> 20) & 0x3FF)
+            var stats = SegmentStats()
+            stats.digits = digits
+            stats.hexLetters = hexLetters
+            stats.letters = hexLetters + otherLetters
+            stats.dashes = Int((packed >> 30) & 0x3FF)
+            stats.others = Int((packed >> 40) & 0x3FF)
+            o = endSegment(out, o, o + length, stats)
+            if last { break }
+        }
+        if o > 1 && out[o - 1] == slash { o -= 1 }
+        return o
+    }
+
+    /// A short copy without a call to memcpy: path segments are a few bytes long.
+    @inline(__always)
+    static func copy(_ from: UnsafePointer<UInt8>, to: UnsafeMutablePointer<UInt8>, count: Int) {
+        var k = 0
+        while k + 8 <= count {
+            UnsafeMutableRawPointer(to + k).storeBytes(of: UnsafeRawPointer(from + k).loadUnaligned(as: UInt64.self), as: UInt64.self)
+            k += 8
+        }
+        while k < count {
+            to[k] = from[k]
+            k += 1
         }
     }
 

@@ -7,8 +7,8 @@ public struct TrafficAggregate {
     public var methods = ByteInterner()
     public var codes = ByteInterner()
     public var clients = ByteInterner()
-    public private(set) var traffic: [TrafficKey: TrafficCounts] = [:]
-    public private(set) var clientErrors: [ClientKey: ClientCounts] = [:]
+    public private(set) var traffic = CounterTable<TrafficKey, TrafficCounts>()
+    public private(set) var clientErrors = CounterTable<ClientKey, ClientCounts>()
     public var malformed = MalformedTally()
     /// Lines seen, including malformed and skipped ones.
     public private(set) var lines: Int64 = 0
@@ -24,13 +24,16 @@ public struct TrafficAggregate {
     public static let noRoute = "(none)"
 
     private let templater: RouteTemplater
-    private var routeScratch: [UInt8] = []
+    /// Recent targets' route ids, recent methods' ids and templating scratch space; made by
+    /// the first `add` (aggregates that only merge never need one), never shared with a copy
+    /// that adds.
+    private var memoOwner: RouteMemo?
+    private var memo: RouteMemo.View?
     private var otherRouteID = -1
 
     public init(templater: RouteTemplater = RouteTemplater(), maxRoutes: Int = 5000) {
         self.templater = templater
         self.maxRoutes = maxRoutes
-        routeScratch.reserveCapacity(256)
     }
 
     public var isEmpty: Bool { lines == 0 }
@@ -50,8 +53,12 @@ public struct TrafficAggregate {
         if ts > lastTimestamp { lastTimestamp = ts }
         let hour = Int32(truncatingIfNeeded: ts >= 0 ? ts / 3600 : (ts - 3599) / 3600)
 
-        let route = routeID(record.path)
-        let method = methods.intern(record.method)
+        // A copy (`var b = a`) shares the memo; the first of the two to add takes a fresh
+        // one, since the ids it remembers may come to differ.
+        if !isKnownUniquelyReferenced(&memoOwner) { takeMemo() }
+        let memo = self.memo.unsafelyUnwrapped
+        let route = routeID(record.path, memo)
+        let method = memo.method(record.method) { methods.intern($0) }
         let code = record.errorCode.count == 0 ? TrafficKey.noCode : Int32(codes.intern(record.errorCode))
         var flags: UInt8 = 0
         if record.hasIdempotencyKey { flags |= TrafficFlags.idempotencyKey }
@@ -59,14 +66,14 @@ public struct TrafficAggregate {
         let key = TrafficKey(hour: hour, route: Int32(route), method: Int32(method),
                              status: Int16(truncatingIfNeeded: record.status), code: code, flags: flags)
         let timed = record.durationMicros >= 0
-        traffic[key, default: TrafficCounts()] += TrafficCounts(
-            requests: 1, timedRequests: timed ? 1 : 0, durationMicros: timed ? record.durationMicros : 0)
+        traffic.add(key, TrafficCounts(requests: 1, timedRequests: timed ? 1 : 0, durationMicros: timed ? record.durationMicros : 0))
 
         if record.status >= 400 && record.client.count > 0 {
             let client = ClientKey(hour: hour, client: Int32(clients.intern(record.client)))
-            clientErrors[client, default: ClientCounts()] += ClientCounts(errors: 1, rateLimited: record.status == 429 ? 1 : 0)
+            clientErrors.add(client, ClientCounts(errors: 1, rateLimited: record.status == 429 ? 1 : 0))
         }
     }
+
 
     /// Counts a line that is not a request (a header, a comment, a blank line).
     @inline(__always)
@@ -80,17 +87,32 @@ public struct TrafficAggregate {
         malformed.record(reason, line: lines, text: line)
     }
 
+    @inline(never)
+    private mutating func takeMemo() {
+        let owner = RouteMemo()
+        memoOwner = owner
+        memo = owner.view
+    }
+
     @inline(__always)
-    private mutating func routeID(_ path: UnsafeRawBufferPointer) -> Int {
+    private mutating func routeID(_ path: UnsafeRawBufferPointer, _ memo: RouteMemo.View) -> Int {
         if path.count == 0 { return routes.intern(Self.noRoute) }
-        templater.template(path, into: &routeScratch)
-        return routeScratch.withUnsafeBytes { bytes in
-            if routes.count >= maxRoutes, routes.lookup(bytes) == nil {
-                if otherRouteID < 0 { otherRouteID = routes.lookup(Self.otherRoute) ?? routes.intern(Self.otherRoute) }
-                return otherRouteID
-            }
-            return routes.intern(bytes)
+        let hash = RouteMemo.hash(path)
+        let remembered = memo.lookup(path, hash: hash)
+        if remembered >= 0 { return remembered }
+        let route = templatedRouteID(path)
+        memo.remember(path, hash: hash, route: route)
+        return route
+    }
+
+    private mutating func templatedRouteID(_ path: UnsafeRawBufferPointer) -> Int {
+        let scratch = memoOwner.unsafelyUnwrapped.scratch(capacity: templater.scratchCapacity(forPathLength: path.count))
+        let bytes = templater.template(path, scratch: scratch)
+        if routes.count >= maxRoutes, routes.lookup(bytes) == nil {
+            if otherRouteID < 0 { otherRouteID = routes.lookup(Self.otherRoute) ?? routes.intern(Self.otherRoute) }
+            return otherRouteID
         }
+        return routes.intern(bytes)
     }
 
     /// Adds `other`, whose line numbers follow this aggregate's lines.
@@ -112,10 +134,10 @@ public struct TrafficAggregate {
             moved.route = Int32(routeMap[Int(key.route)])
             moved.method = Int32(methodMap[Int(key.method)])
             if key.code != TrafficKey.noCode { moved.code = Int32(codeMap[Int(key.code)]) }
-            traffic[moved, default: TrafficCounts()] += counts
+            traffic.add(moved, counts)
         }
         for (key, counts) in other.clientErrors {
-            clientErrors[ClientKey(hour: key.hour, client: Int32(clientMap[Int(key.client)])), default: ClientCounts()] += counts
+            clientErrors.add(ClientKey(hour: key.hour, client: Int32(clientMap[Int(key.client)])), counts)
         }
         malformed.merge(other.malformed, lineOffset: lines)
         lines += other.lines

@@ -61,9 +61,38 @@ public struct ClientCounts: Sendable, Equatable {
     public var errors: Int64 = 0
     public var rateLimited: Int64 = 0
 
+    public init() {}
+
+    public init(errors: Int64, rateLimited: Int64) {
+        self.errors = errors
+        self.rateLimited = rateLimited
+    }
+
     @inline(__always)
     public static func += (lhs: inout ClientCounts, rhs: ClientCounts) {
         lhs.errors += rhs.errors
         lhs.rateLimited += rhs.rateLimited
     }
 }
+
+extension TrafficKey: CounterKey {
+    @inline(__always)
+    public var counterHash: UInt64 {
+        let a = UInt64(UInt32(bitPattern: hour)) | UInt64(UInt32(bitPattern: route)) &<< 32
+        let b = UInt64(UInt32(bitPattern: code)) | UInt64(UInt16(bitPattern: status)) &<< 32 | UInt64(flags) &<< 48
+        return mixCounterHash(a, b ^ UInt64(UInt32(bitPattern: method)) &* 0xFF51_AFD7_ED55_8CCD)
+    }
+}
+
+extension TrafficCounts: CounterValue {
+    public init() { self.init(requests: 0) }
+}
+
+extension ClientKey: CounterKey {
+    @inline(__always)
+    public var counterHash: UInt64 {
+        mixCounterHash(UInt64(UInt32(bitPattern: hour)) | UInt64(UInt32(bitPattern: client)) &<< 32, 0)
+    }
+}
+
+extension ClientCounts: CounterValue {}

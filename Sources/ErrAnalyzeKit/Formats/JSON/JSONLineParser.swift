@@ -10,6 +10,9 @@ final class JSONPlan: @unchecked Sendable {
     /// Candidates per `JSONFieldMap.Key`, in `Key.allCases` order.
     let candidates: [[Candidate]]
     let requiresPath: Bool
+    /// Per slot, the keys it is a candidate for: (key index, rank among that key's candidates).
+    let slotKeys: [[(key: Int, rank: Int)]]
+    static let keyCount = JSONFieldMap.Key.allCases.count
 
     init(_ map: JSONFieldMap) {
         var paths: [[String]] = []
@@ -34,6 +37,11 @@ final class JSONPlan: @unchecked Sendable {
         tree = JSONPathTree(paths: paths)
         self.candidates = candidates
         requiresPath = map.requiresPath
+        var slotKeys = [[(key: Int, rank: Int)]](repeating: [], count: paths.count)
+        for (key, list) in candidates.enumerated() {
+            for (rank, candidate) in list.enumerated() { slotKeys[candidate.slot].append((key, rank)) }
+        }
+        self.slotKeys = slotKeys
     }
 }
 
@@ -50,10 +58,24 @@ public struct JSONLineParser: LineParser {
     private var scanner: JSONScanner
     private var times = FlexibleTimestampParser()
     private let scratch = ScratchSpace()
+    /// Per key, the rank of its first candidate captured by the last scan (`Int.max`: none),
+    /// so that looking a key up skips the candidates the line does not have (presets list
+    /// up to twenty spellings of a field; a line has one).
+    private let firstRank: UnsafeMutablePointer<Int>
+    private let rankStorage: RankStorage
+
+    /// Owns `firstRank` (held directly too: one load less per lookup).
+    private final class RankStorage {
+        let ranks = UnsafeMutablePointer<Int>.allocate(capacity: JSONPlan.keyCount)
+        init() { ranks.initialize(repeating: 0, count: JSONPlan.keyCount) }
+        deinit { ranks.deallocate() }
+    }
 
     init(plan: JSONPlan) {
         self.plan = plan
         scanner = JSONScanner(tree: plan.tree)
+        rankStorage = RankStorage()
+        firstRank = rankStorage.ranks
     }
 
     public init(fields: JSONFieldMap) {
@@ -65,7 +87,11 @@ public struct JSONLineParser: LineParser {
     /// The first candidate of `key` present with a usable value (not null, not "" or "-").
     @inline(__always)
     private func first(_ key: JSONFieldMap.Key, _ p: UnsafePointer<UInt8>) -> (Value, JSONPlan.Candidate)? {
-        for c in plan.candidates[Self.index(key)] {
+        let index = Self.index(key)
+        let from = firstRank[index]
+        let list = plan.candidates[index]
+        guard from < list.count else { return nil }
+        for c in list[from...] {
             guard let v = scanner.value(c.slot) else { continue }
             switch v.kind {
             case .null, .falseValue: continue
@@ -115,6 +141,7 @@ public struct JSONLineParser: LineParser {
             JSONScanner.skipWhitespace(object, &i, n)
             return i == n ? .skip : .malformed(.badJSON)
         }
+        rankCaptures()
         let base = object
         let method = first(.method, base), path = first(.path, base), request = first(.request, base)
         let hasRoute = method != nil || path != nil || request != nil
@@ -168,6 +195,20 @@ public struct JSONLineParser: LineParser {
         record.hasIdempotencyKey = first(.idempotencyKey, base) != nil
         record.hasRetryAfter = first(.retryAfter, base) != nil
         return .request
+    }
+
+    /// Fills `firstRank` from the slots the scan captured.
+    @inline(__always)
+    private func rankCaptures() {
+        let count = scanner.capturedCount
+        guard count <= JSONScanner.capturedLimit else {
+            firstRank.update(repeating: 0, count: JSONPlan.keyCount)  // too many to list: try every candidate
+            return
+        }
+        firstRank.update(repeating: Int.max, count: JSONPlan.keyCount)
+        for k in 0..<count {
+            for (key, rank) in plan.slotKeys[scanner.capturedSlot(k)] where rank < firstRank[key] { firstRank[key] = rank }
+        }
     }
 
     /// Where a JSON object starts after a `tag: ` prefix within the first 512 bytes, or nil.

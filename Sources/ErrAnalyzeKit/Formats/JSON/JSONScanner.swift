@@ -12,6 +12,10 @@ struct JSONScanner {
     let tree: JSONPathTree
     private let storage: Storage
     private var generation: UInt32 = 0
+    /// How many captures the last scan made (may exceed `capturedLimit`: then only the
+    /// first ones are listed).
+    private(set) var capturedCount = 0
+    static let capturedLimit = 64
 
     final class Storage {
         let start: UnsafeMutablePointer<Int32>
@@ -20,6 +24,8 @@ struct JSONScanner {
         let generation: UnsafeMutablePointer<UInt32>
         /// Unescaped keys that contained backslashes (rare).
         let key = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        /// The slots captured by the last scan, in order (the first `capturedLimit`).
+        let captured = UnsafeMutablePointer<Int32>.allocate(capacity: JSONScanner.capturedLimit)
 
         init(slots: Int) {
             let n = max(slots, 1)
@@ -31,6 +37,7 @@ struct JSONScanner {
 
         deinit {
             start.deallocate(); end.deallocate(); kind.deallocate(); generation.deallocate(); key.deallocate()
+            captured.deallocate()
         }
     }
 
@@ -47,6 +54,7 @@ struct JSONScanner {
             storage.generation.update(repeating: 0, count: max(tree.slotCount, 1))
             generation = 1
         }
+        capturedCount = 0
         var i = 0
         Self.skipWhitespace(p, &i, n)
         guard i < n, p[i] == UInt8(ascii: "{") else { return false }
@@ -54,6 +62,10 @@ struct JSONScanner {
         Self.skipWhitespace(p, &i, n)
         return i == n
     }
+
+    /// The slots captured by the last scan (valid if `capturedCount <= capturedLimit`).
+    @inline(__always)
+    func capturedSlot(_ index: Int) -> Int { Int(storage.captured[index]) }
 
     /// The capture of `slot` in the last scan: its kind and the span of its content (a
     /// string's span excludes the quotes).
@@ -154,6 +166,8 @@ struct JSONScanner {
         storage.end[slot] = Int32(truncatingIfNeeded: end)
         storage.kind[slot] = kind.rawValue
         storage.generation[slot] = generation
+        if capturedCount < Self.capturedLimit { storage.captured[capturedCount] = Int32(truncatingIfNeeded: slot) }
+        capturedCount += 1
         return true
     }
 

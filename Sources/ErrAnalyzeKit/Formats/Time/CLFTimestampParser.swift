@@ -1,11 +1,16 @@
 /// Reads the Common Log Format timestamp `17/May/2015:10:05:03 +0000` (without brackets).
 ///
-/// Access logs repeat the same second for many lines in a row, so the last text and its
-/// result are remembered and a repeated timestamp costs one 26-byte comparison.
+/// Access logs stay in the same minute for many lines in a row (busy ones in the same
+/// second), so the last text but its seconds is remembered with the epoch of its minute:
+/// a timestamp in that minute costs one comparison of 26 bytes (seconds masked out) and
+/// two digits.
 public struct CLFTimestampParser {
     private var cachedText: (UInt64, UInt64, UInt64, UInt16) = (0, 0, 0, 0)
-    private var cachedValue: Int64 = 0
+    /// The UTC epoch of second 0 of the cached minute.
+    private var cachedMinute: Int64 = 0
     private var hasCache = false
+    /// Bytes 16–23 without the seconds (bytes 18 and 19; little-endian loads).
+    private static let secondsMask: UInt64 = 0xFFFF_FFFF_0000_FFFF
 
     public init() {}
 
@@ -15,12 +20,16 @@ public struct CLFTimestampParser {
         guard text.count == 26 else { return nil }
         let key = (text.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
                    text.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-                   text.loadUnaligned(fromByteOffset: 16, as: UInt64.self),
+                   text.loadUnaligned(fromByteOffset: 16, as: UInt64.self) & Self.secondsMask,
                    text.loadUnaligned(fromByteOffset: 24, as: UInt16.self))
-        if hasCache && key == cachedText { return cachedValue }
+        let tens = Int(text[18]) &- 48, units = Int(text[19]) &- 48
+        if hasCache && key == cachedText && tens >= 0 && tens <= 5 && units >= 0 && units <= 9 {
+            return cachedMinute + Int64(tens * 10 + units)
+        }
         guard let value = Self.parseUncached(text) else { return nil }
+        // A valid text has two digits of seconds below 60 (the general parser checks).
         cachedText = key
-        cachedValue = value
+        cachedMinute = value - Int64(tens * 10 + units)
         hasCache = true
         return value
     }

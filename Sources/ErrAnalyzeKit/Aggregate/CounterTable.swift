@@ -1,0 +1,117 @@
+/// A key of a `CounterTable`: small integers, hashed with a few multiplications rather than
+/// `Hasher` (SipHash, seeded per process), which costs more than the rest of counting a line.
+public protocol CounterKey: Equatable {
+    /// A well-mixed hash; the table uses its low bits for the slot and its high 32 bits as a
+    /// tag that rejects most other keys without loading them.
+    var counterHash: UInt64 { get }
+}
+
+/// Counters that add up.
+public protocol CounterValue {
+    init()
+    static func += (lhs: inout Self, rhs: Self)
+}
+
+/// Additive counters by key: an open-addressing hash table (linear probing, at most half
+/// full) over dense arrays of keys and values in first-seen order.
+///
+/// Read it like a dictionary (`for (key, value) in table`, `table[key]`, `count`, `keys`,
+/// `values`); write it only by adding. It never removes, so it needs no tombstones, and
+/// iteration is a walk over two arrays.
+public struct CounterTable<Key: CounterKey, Value: CounterValue>: RandomAccessCollection {
+    public typealias Element = (key: Key, value: Value)
+
+    /// Keys in first-seen order.
+    public private(set) var keys: [Key] = []
+    /// `values[i]` belongs to `keys[i]`.
+    public private(set) var values: [Value] = []
+    /// Per slot: 0 (empty) or the key's hash tag (high 32 bits) and index + 1 (low 32 bits).
+    private var slots: [UInt64]
+    private var mask: Int
+
+    public init(capacity: Int = 64) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [UInt64](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { keys.count }
+    public subscript(position: Int) -> Element { (keys[position], values[position]) }
+
+    /// The counters of `key`, if it was ever added.
+    public subscript(key: Key) -> Value? {
+        let h = key.counterHash
+        let tag = h & 0xFFFF_FFFF_0000_0000
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+            if entry & 0xFFFF_FFFF_0000_0000 == tag && keys[index] == key { return values[index] }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Adds `value` to the counters of `key`.
+    @inline(__always)
+    public mutating func add(_ key: Key, _ value: Value) {
+        let h = key.counterHash
+        let tag = h & 0xFFFF_FFFF_0000_0000
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+            if entry & 0xFFFF_FFFF_0000_0000 == tag && keys[index] == key {
+                values[index] += value
+                return
+            }
+            slot = (slot + 1) & mask
+        }
+        insert(key, value, tag: tag, slot: slot)
+    }
+
+    @inline(never)
+    private mutating func insert(_ key: Key, _ value: Value, tag: UInt64, slot: Int) {
+        keys.append(key)
+        var counts = Value()
+        counts += value
+        values.append(counts)
+        slots[slot] = tag | UInt64(keys.count)
+        if keys.count * 2 > slots.count { grow() }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        slots = [UInt64](repeating: 0, count: size)
+        mask = size - 1
+        for index in keys.indices {
+            let h = keys[index].counterHash
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
+        }
+    }
+}
+
+extension CounterTable: Equatable where Value: Equatable {
+    /// The same keys with the same counters, whatever the order they were first seen in.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        for (key, value) in lhs {
+            guard let other = rhs[key], other == value else { return false }
+        }
+        return true
+    }
+}
+
+/// Mixes two words into a hash (the finaliser of SplitMix64 over their combination).
+@inline(__always)
+func mixCounterHash(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    var h = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &+ 0x632B_E59B_D9B4_E019)
+    h = (h ^ (h &>> 30)) &* 0xBF58_476D_1CE4_E5B9
+    h = (h ^ (h &>> 27)) &* 0x94D0_49BB_1331_11EB
+    return h ^ (h &>> 31)
+}
