@@ -5,6 +5,9 @@ import Glibc
 public final class SQLiteStore: AggregateStore {
     public let connection: SQLiteConnection
     private var stringIDs: [String: [String: Int64]] = [:]
+    /// The hourly status counts of the rows `trafficGroups` last read, for the report's
+    /// timeline, which asks for the same window next: one scan of the window, not two.
+    private var scannedHourlyCounts: (window: HourWindow, counts: [HourlyStatusCount])?
 
     /// Distinct routes kept per hour; see `cappedRouteIDs`.
     public var maxRoutesPerHour = 2000
@@ -133,6 +136,7 @@ public final class SQLiteStore: AggregateStore {
 
     @discardableResult
     public func commit(_ checkpoint: IngestCheckpoint) throws -> Int64 {
+        scannedHourlyCounts = nil
         do {
             return try connection.writeTransaction {
                 let entryID = try advanceLedger(checkpoint)
@@ -353,45 +357,86 @@ public final class SQLiteStore: AggregateStore {
         return map
     }
 
+    // Reports sum a window's rows in Swift rather than with GROUP BY: SQLite would sort every
+    // row of the window into a temporary B-tree (90 days of a busy API are hundreds of
+    // thousands of rows), while a range scan of the primary key into a hash table costs a
+    // fraction of that (docs/benchmarks.md: report over ≥ 100M requests).
+
     public func trafficGroups(in window: HourWindow) throws -> [TrafficGroup] {
         try connection.readTransaction {
             let routes = try names("routes"), methods = try names("methods"), codes = try names("codes")
             let (clause, values) = windowClause(window)
-            var groups: [TrafficGroup] = []
+            var sums = CounterTable<StoredGroupKey, TrafficCounts>(capacity: 4096)
+            var hourly = HourlyStatusAccumulator()
             try connection.prepare("""
-                SELECT route_id, method_id, status, code_id, flags, sum(requests), sum(timed_requests), sum(duration_us)
-                FROM traffic WHERE \(clause) GROUP BY route_id, method_id, status, code_id, flags
+                SELECT route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us, hour
+                FROM traffic WHERE \(clause) ORDER BY hour
                 """).bind(values).forEachRow { row in
-                let codeID = row.int(3)
-                groups.append(TrafficGroup(
-                    route: routes[row.int(0)] ?? "?", method: methods[row.int(1)] ?? "", status: Int(row.int(2)),
-                    code: codeID == 0 ? nil : codes[codeID], flags: UInt8(truncatingIfNeeded: row.int(4)),
-                    counts: TrafficCounts(requests: row.int(5), timedRequests: row.int(6), durationMicros: row.int(7))))
+                let status = row.int(2), requests = row.int(5)
+                sums.add(StoredGroupKey(route: row.int(0), method: row.int(1), status: status, code: row.int(3), flags: row.int(4)),
+                         TrafficCounts(requests: requests, timedRequests: row.int(6), durationMicros: row.int(7)))
+                hourly.add(hour: row.int(8), status: status, requests: requests)
             }
-            return groups
+            scannedHourlyCounts = (window, hourly.finish())
+            // In the order GROUP BY gave, so that everything downstream stays as it was.
+            return sums.sorted { $0.key < $1.key }.map { key, counts in
+                TrafficGroup(route: routes[key.route] ?? "?", method: methods[key.method] ?? "", status: Int(key.status),
+                             code: key.code == 0 ? nil : codes[key.code], flags: UInt8(truncatingIfNeeded: key.flags), counts: counts)
+            }
         }
     }
 
     public func hourlyStatusCounts(in window: HourWindow) throws -> [HourlyStatusCount] {
+        if let scanned = scannedHourlyCounts, scanned.window == window {
+            scannedHourlyCounts = nil
+            return scanned.counts
+        }
         let (clause, values) = windowClause(window)
-        var result: [HourlyStatusCount] = []
-        try connection.prepare("SELECT hour, status, sum(requests) FROM traffic WHERE \(clause) GROUP BY hour, status ORDER BY hour, status")
-            .bind(values).forEachRow {
-                result.append(HourlyStatusCount(hour: Int32($0.int(0)), status: Int($0.int(1)), requests: $0.int(2)))
-            }
-        return result
+        return try hourlyStatusCounts(where: clause, values)
+    }
+
+    /// Requests per hour and status of the rows matching `clause`, ordered by hour and status.
+    func hourlyStatusCounts(where clause: String, _ values: [Any?]) throws -> [HourlyStatusCount] {
+        var hourly = HourlyStatusAccumulator()
+        try connection.readTransaction {
+            try connection.prepare("SELECT hour, status, requests FROM traffic WHERE \(clause) ORDER BY hour")
+                .bind(values).forEachRow { hourly.add(hour: $0.int(0), status: $0.int(1), requests: $0.int(2)) }
+        }
+        return hourly.finish()
     }
 
     public func clientErrors(in window: HourWindow, limit: Int) throws -> [ClientErrorTotal] {
-        let (clause, values) = windowClause(window, column: "e.hour")
-        var result: [ClientErrorTotal] = []
-        try connection.prepare("""
-            SELECT c.value, sum(e.errors) AS errors, sum(e.rate_limited) FROM client_errors e JOIN clients c ON c.id = e.client_id
-            WHERE \(clause) GROUP BY e.client_id ORDER BY errors DESC, c.value LIMIT ?
-            """).bind(values + [limit]).forEachRow {
-                result.append(ClientErrorTotal(client: $0.string(0), errors: $0.int(1), rateLimited: $0.int(2)))
+        try topClients(in: window, limit: limit) { $0.errors }
+    }
+
+    /// The `limit` clients with the largest `measure` (and above 0 when `positiveOnly`),
+    /// ties by name, as `ORDER BY measure DESC, c.value LIMIT ?` gave them. Only the names
+    /// of the clients that can make the list are read.
+    func topClients(in window: HourWindow, limit: Int, positiveOnly: Bool = false,
+                    measure: (ClientCounts) -> Int64) throws -> [ClientErrorTotal] {
+        guard limit > 0 else { return [] }
+        return try connection.readTransaction {
+            let (clause, values) = windowClause(window)
+            var sums = CounterTable<StoredClientKey, ClientCounts>(capacity: 1024)
+            try connection.prepare("SELECT client_id, errors, rate_limited FROM client_errors WHERE \(clause)")
+                .bind(values).forEachRow { row in
+                    sums.add(StoredClientKey(id: row.int(0)), ClientCounts(errors: row.int(1), rateLimited: row.int(2)))
+                }
+            let ranked = sums.filter { !positiveOnly || measure($0.value) > 0 }.sorted { measure($0.value) > measure($1.value) }
+            guard !ranked.isEmpty else { return [] }
+            // Keep every client tied with the last one that fits: names decide among them.
+            let floor = measure(ranked[min(limit, ranked.count) - 1].value)
+            let name = try connection.prepare("SELECT value FROM clients WHERE id = ?")
+            var named: [(name: String, counts: ClientCounts)] = []
+            for (key, counts) in ranked.prefix(while: { measure($0.value) >= floor }) {
+                guard let value = try name.bind([key.id]).firstRow({ $0.string(0) }) else { continue }  // as the JOIN did
+                named.append((value, counts))
             }
-        return result
+            // Ties by name in SQLite's BINARY collation: bytes of UTF-8.
+            named.sort { measure($0.counts) != measure($1.counts) ? measure($0.counts) > measure($1.counts)
+                                                                   : Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+            return named.prefix(limit).map { ClientErrorTotal(client: $0.name, errors: $0.counts.errors, rateLimited: $0.counts.rateLimited) }
+        }
     }
 
     public func malformedSummary(in window: HourWindow) throws -> MalformedSummary {
@@ -427,5 +472,79 @@ public final class SQLiteStore: AggregateStore {
         try connection.prepare("SELECT min(hour), max(hour) FROM traffic").firstRow { row in
             row.isNull(0) ? nil : (Int32(row.int(0)), Int32(row.int(1)))
         } ?? nil
+    }
+}
+
+/// The stored dimensions of a traffic row (ids), the key reports sum by.
+struct StoredGroupKey: CounterKey, Comparable {
+    var route: Int64
+    var method: Int64
+    var status: Int64
+    var code: Int64
+    var flags: Int64
+
+    var counterHash: UInt64 {
+        mixCounterHash(UInt64(bitPattern: route) &+ UInt64(bitPattern: method) &<< 40,
+                       UInt64(bitPattern: code) &+ UInt64(bitPattern: status) &<< 40 &+ UInt64(bitPattern: flags) &<< 56)
+    }
+
+    static func < (a: Self, b: Self) -> Bool {
+        (a.route, a.method, a.status, a.code, a.flags) < (b.route, b.method, b.status, b.code, b.flags)
+    }
+}
+
+/// A client id, the key reports sum client errors by.
+struct StoredClientKey: CounterKey {
+    var id: Int64
+    var counterHash: UInt64 { mixCounterHash(UInt64(bitPattern: id), 0) }
+}
+
+/// Sums requests by hour and status from rows in hour order (the primary key starts with the
+/// hour, so `ORDER BY hour` costs no sort), sorted by status within each hour.
+struct HourlyStatusAccumulator {
+    private var result: [HourlyStatusCount] = []
+    private var hour: Int64 = .min
+    /// The current hour's requests by status (0–999), and the statuses seen in it.
+    private var byStatus = [Int64](repeating: 0, count: 1000)
+    private var present = [Bool](repeating: false, count: 1000)
+    private var seen: [Int] = []
+    /// Statuses outside 0–999, which no parser produces but a database might hold.
+    private var odd: [Int64: Int64] = [:]
+
+    @inline(__always)
+    mutating func add(hour h: Int64, status: Int64, requests: Int64) {
+        if h != hour {
+            flush()
+            hour = h
+        }
+        if status >= 0 && status < 1000 {
+            let s = Int(status)
+            if !present[s] {
+                present[s] = true
+                seen.append(s)
+            }
+            byStatus[s] += requests
+        } else {
+            odd[status, default: 0] += requests
+        }
+    }
+
+    private mutating func flush() {
+        var counts = seen.map { (Int64($0), byStatus[$0]) }
+        for s in seen {
+            byStatus[s] = 0
+            present[s] = false
+        }
+        seen.removeAll(keepingCapacity: true)
+        counts += odd.map { ($0.key, $0.value) }
+        odd.removeAll()
+        for (status, requests) in counts.sorted(by: { $0.0 < $1.0 }) {
+            result.append(HourlyStatusCount(hour: Int32(truncatingIfNeeded: hour), status: Int(status), requests: requests))
+        }
+    }
+
+    mutating func finish() -> [HourlyStatusCount] {
+        flush()
+        return result
     }
 }
