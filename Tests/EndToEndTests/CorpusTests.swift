@@ -80,4 +80,30 @@ import Testing
         #expect(report.statusCounts == Self.expectedStatuses.mapValues { $0 * 4 })
         _ = try one.jsonReport()
     }
+
+    @Test func manyFilesAtOnceGiveWhatOneAfterAnotherGives() throws {
+        // Six pieces of the corpus, plain and gzip, and one of them named twice: read side
+        // by side (three workers) they count exactly what one worker counts, each line once.
+        func split(_ h: Harness) throws -> [String] {
+            try h.shell("""
+                cd '\(h.path(""))' && split -l 1700 -d '\(Self.apacheLogs)' part. && \
+                gzip part.01 part.03 part.05
+                """)
+            return ["part.00", "part.01.gz", "part.02", "part.03.gz", "part.04", "part.05.gz", "part.02"].map { h.path($0) }
+        }
+        let one = try Harness()
+        let sequential = try one.run(["ingest", "--workers", "1"] + split(one))
+        #expect(sequential.status == 0, "\(sequential.stderr)")
+        let many = try Harness()
+        let concurrent = try many.run(["ingest", "--workers", "3"] + split(many))
+        #expect(concurrent.status == 0, "\(concurrent.stderr)")
+        #expect(concurrent.stdout.components(separatedBy: "already counted").count == 2, "the repeated file counts once: \(concurrent.stdout)")
+        // One line per input, in the order they were named.
+        let named = concurrent.stdout.split(separator: "\n").filter { $0.contains("part.") }.map { $0.split(separator: ":")[0] }
+        #expect(named.map { String($0.split(separator: "/").last!) } == ["part.00", "part.01.gz", "part.02", "part.03.gz", "part.04", "part.05.gz", "part.02"])
+        let report = try many.jsonReport()
+        #expect(report.int("totals.requests") == 10_000)
+        #expect(report.statusCounts == Self.expectedStatuses)
+        #expect(NSDictionary(dictionary: report) == NSDictionary(dictionary: try one.jsonReport()))
+    }
 }

@@ -7,10 +7,11 @@ import Foundation
 /// A failing input is reported and the others still land. The engine never prints; the
 /// caller decides what a person sees from the outcomes and progress events.
 public final class IngestEngine {
-    private let store: AggregateStore
-    private let options: IngestOptions
-    private let now: () -> Int64
-    private var commits = 0
+    let store: AggregateStore
+    let options: IngestOptions
+    let now: () -> Int64
+    /// Commits so far, shared with the engines that read inputs side by side.
+    let commits: SharedCounter
 
     /// Bytes of content read to recognise a file and detect its format.
     static let sampleSize = 64 << 10
@@ -21,20 +22,38 @@ public final class IngestEngine {
         self.store = store
         self.options = options
         self.now = now
+        commits = SharedCounter()
     }
 
-    /// Ingests each path (`-` is standard input) in turn.
+    /// An engine for one of several inputs read side by side: its own options, the others'
+    /// store (calls serialised) and commit count.
+    init(sideBySideWith parent: IngestEngine, store: AggregateStore, options: IngestOptions) {
+        self.store = store
+        self.options = options
+        now = parent.now
+        commits = parent.commits
+    }
+
+    /// Ingests each path (`-` is standard input); outcomes come in the order of `paths`.
+    ///
+    /// With more than one worker, inputs that cannot use every core on their own
+    /// (compressed files, small files) are read side by side, one per worker; see
+    /// `IngestEngine+SideBySide.swift`.
     public func ingest(paths: [String], progress: ((IngestProgress) -> Void)? = nil) -> [FileOutcome] {
-        var outcomes: [FileOutcome] = []
-        var storeFull: String?
-        for path in paths {
-            if let storeFull {
-                outcomes.append(.failed(path: path, error: "\(path): not read: \(storeFull)"))
-                continue
-            }
-            outcomes.append(ingestWithRetries(path: path, progress: progress, storeFull: &storeFull))
+        let storeFull = StoreFullFlag()
+        guard paths.count > 1 && options.workers > 1 else {
+            return paths.map { ingestUnlessStoreFull(path: $0, progress: progress, storeFull: storeFull) }
         }
-        return outcomes
+        return ingestSideBySide(paths: paths, progress: progress, storeFull: storeFull)
+    }
+
+    /// One input, unless an earlier one found the database or its disk full.
+    func ingestUnlessStoreFull(path: String, progress: ((IngestProgress) -> Void)?, storeFull: StoreFullFlag) -> FileOutcome {
+        if let reason = storeFull.reason { return .failed(path: path, error: "\(path): not read: \(reason)") }
+        var full: String?
+        let outcome = ingestWithRetries(path: path, progress: progress, storeFull: &full)
+        if let full { storeFull.set(full) }
+        return outcome
     }
 
     private func ingestWithRetries(path: String, progress: ((IngestProgress) -> Void)?, storeFull: inout String?) -> FileOutcome {
@@ -427,8 +446,7 @@ public final class IngestEngine {
             report.malformedSamples.append(sample)
         }
         state.lines += aggregate.lines
-        commits += 1
-        options.afterCommit?(commits)
+        options.afterCommit?(commits.increment())
     }
 
     /// `--format` when given; else the format the ledger recorded for this file; else detection.

@@ -9,6 +9,10 @@ public struct IngestOptions: Sendable {
     public var checkpointBytes: Int64
     /// A plain file smaller than this is parsed by one thread (splitting costs more than it saves).
     public var minimumBytesToSplit: Int64
+    /// With several inputs, a plain file at least this large is read on its own, split
+    /// across every worker; smaller ones and compressed files are read side by side, one per
+    /// worker (whole files in parallel need no splitting and merging).
+    public var minimumBytesToReadAlone: Int64
     /// Refuse gzip data that inflates more than this many times (0 = no limit). Real access
     /// logs compress 5–30×; deflate cannot exceed about 1032×, which a bomb of zeros reaches.
     public var maxDecompressionRatio: Int
@@ -27,12 +31,13 @@ public struct IngestOptions: Sendable {
     public var afterCommit: (@Sendable (Int) -> Void)?
 
     public init(format: LogFormat? = nil, workers: Int = IngestOptions.defaultWorkers, checkpointBytes: Int64 = 256 << 20,
-                minimumBytesToSplit: Int64 = 8 << 20, maxDecompressionRatio: Int = 100, liveFileSeconds: Int64 = 300,
+                minimumBytesToSplit: Int64 = 8 << 20, minimumBytesToReadAlone: Int64 = 64 << 20, maxDecompressionRatio: Int = 100, liveFileSeconds: Int64 = 300,
                 maxLineLength: Int = 4 << 20, templater: RouteTemplater = RouteTemplater(), maxRoutes: Int = 5000) {
         self.format = format
         self.workers = max(1, workers)
         self.checkpointBytes = checkpointBytes
         self.minimumBytesToSplit = minimumBytesToSplit
+        self.minimumBytesToReadAlone = minimumBytesToReadAlone
         self.maxDecompressionRatio = maxDecompressionRatio
         self.liveFileSeconds = liveFileSeconds
         self.maxLineLength = maxLineLength

@@ -221,10 +221,20 @@ public final class SQLiteStore: AggregateStore {
                 timed_requests = timed_requests + excluded.timed_requests,
                 duration_us = duration_us + excluded.duration_us
             """)
+        // Rows in primary-key order: each upsert lands next to the previous one in the
+        // B-tree (the pages it needs are already in cache), about twice as fast as hash order.
+        var rows: [TrafficRow] = []
+        rows.reserveCapacity(a.traffic.count)
         for (key, counts) in a.traffic {
-            upsertTraffic.bindIntegers(Int64(key.hour), routeIDs[HourRoute(hour: key.hour, route: key.route)]!, methodIDs[Int(key.method)],
-                                       Int64(key.status), key.code == TrafficKey.noCode ? 0 : codeIDs[Int(key.code)],
-                                       Int64(key.flags), counts.requests, counts.timedRequests, counts.durationMicros)
+            rows.append(TrafficRow(hour: Int64(key.hour), route: routeIDs[HourRoute(hour: key.hour, route: key.route)]!,
+                                   method: methodIDs[Int(key.method)], status: Int64(key.status),
+                                   code: key.code == TrafficKey.noCode ? 0 : codeIDs[Int(key.code)], flags: Int64(key.flags),
+                                   counts: counts))
+        }
+        rows.sort { ($0.hour, $0.route, $0.method, $0.status, $0.code, $0.flags) < ($1.hour, $1.route, $1.method, $1.status, $1.code, $1.flags) }
+        for row in rows {
+            upsertTraffic.bindIntegers(row.hour, row.route, row.method, row.status, row.code, row.flags,
+                                       row.counts.requests, row.counts.timedRequests, row.counts.durationMicros)
             try upsertTraffic.run()
         }
         let upsertClient = try connection.prepare("""
@@ -232,8 +242,10 @@ public final class SQLiteStore: AggregateStore {
             ON CONFLICT (hour, client_id) DO UPDATE SET
                 errors = errors + excluded.errors, rate_limited = rate_limited + excluded.rate_limited
             """)
-        for (key, counts) in a.clientErrors {
-            upsertClient.bindIntegers(Int64(key.hour), clientIDs[Int(key.client)], counts.errors, counts.rateLimited)
+        let clientRows = a.clientErrors.map { (hour: Int64($0.key.hour), client: clientIDs[Int($0.key.client)], counts: $0.value) }
+            .sorted { ($0.hour, $0.client) < ($1.hour, $1.client) }
+        for row in clientRows {
+            upsertClient.bindIntegers(row.hour, row.client, row.counts.errors, row.counts.rateLimited)
             try upsertClient.run()
         }
         let upsertMalformed = try connection.prepare("""
@@ -256,6 +268,11 @@ public final class SQLiteStore: AggregateStore {
                 try insertSample.bind([fileID, sample.line + offset, Int(sample.reason.rawValue), sample.text]).run()
             }
         }
+    }
+
+    private struct TrafficRow {
+        var hour, route, method, status, code, flags: Int64
+        var counts: TrafficCounts
     }
 
     private struct HourRoute: Hashable {
