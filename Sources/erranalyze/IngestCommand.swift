@@ -59,7 +59,7 @@ struct IngestCommand: ParsableCommand {
         valueName: "pattern"))
     var route: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Parsing threads (default: all cores).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Threads (default: all cores): parts of one large plain file, or several files side by side; 1 reads everything in order on one thread.", valueName: "n"))
     var workers: Int?
 
     @Flag(name: .long, help: "Exit at once with status 75 if another ingest is running on this database, instead of waiting.")

@@ -87,6 +87,34 @@ enum Migrations {
             client_rows  INTEGER NOT NULL
         );
         """,
+        // 3: daily sums of traffic, and requests per hour and status, so that reports over
+        // long windows read a few rows per day (DailyRollup), filled from the hours already
+        // stored.
+        """
+        CREATE TABLE traffic_daily (
+            day            INTEGER NOT NULL,
+            route_id       INTEGER NOT NULL,
+            method_id      INTEGER NOT NULL,
+            status         INTEGER NOT NULL,
+            code_id        INTEGER NOT NULL,
+            flags          INTEGER NOT NULL,
+            requests       INTEGER NOT NULL,
+            timed_requests INTEGER NOT NULL,
+            duration_us    INTEGER NOT NULL,
+            PRIMARY KEY (day, route_id, method_id, status, code_id, flags)
+        ) WITHOUT ROWID;
+        CREATE TABLE status_hourly (
+            hour     INTEGER NOT NULL,
+            status   INTEGER NOT NULL,
+            requests INTEGER NOT NULL,
+            PRIMARY KEY (hour, status)
+        ) WITHOUT ROWID;
+        INSERT INTO traffic_daily
+            SELECT \(DailyRollup.daySQL("hour")), route_id, method_id, status, code_id, flags,
+                   sum(requests), sum(timed_requests), sum(duration_us)
+            FROM traffic GROUP BY 1, 2, 3, 4, 5, 6;
+        INSERT INTO status_hourly SELECT hour, status, sum(requests) FROM traffic GROUP BY hour, status;
+        """,
     ]
 
     /// The schema version this build writes.

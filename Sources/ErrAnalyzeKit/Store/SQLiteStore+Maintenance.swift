@@ -82,6 +82,8 @@ extension SQLiteStore {
             var names: Int64 = 0
             if !dryRun {
                 try self.connection.execute("DELETE FROM traffic WHERE \(hourFilter)")
+                try self.connection.execute("DELETE FROM status_hourly WHERE \(hourFilter)")
+                try self.pruneDailyRollup(beforeHour: Int64(beforeHour))
                 try self.connection.execute("DELETE FROM client_errors WHERE \(hourFilter)")
                 try self.connection.execute("DELETE FROM malformed WHERE file_id IN (\(oldFiles))")
                 try self.connection.execute("DELETE FROM malformed_samples WHERE file_id IN (\(oldFiles))")
@@ -105,6 +107,20 @@ extension SQLiteStore {
             invalidateNameCache()
             throw error
         }
+    }
+
+    /// Days wholly before `beforeHour` go; a day it cuts in two is summed again from the
+    /// hours that remain (call after removing the hourly rows).
+    private func pruneDailyRollup(beforeHour: Int64) throws {
+        let day = DailyRollup.day(ofHour: beforeHour)
+        try connection.prepare("DELETE FROM traffic_daily WHERE day < ?").bind([day]).run()
+        guard beforeHour != day * 24 else { return }
+        try connection.prepare("DELETE FROM traffic_daily WHERE day = ?").bind([day]).run()
+        try connection.prepare("""
+            INSERT INTO traffic_daily
+                SELECT ?, route_id, method_id, status, code_id, flags, sum(requests), sum(timed_requests), sum(duration_us)
+                FROM traffic WHERE hour >= ? AND hour < ? GROUP BY route_id, method_id, status, code_id, flags
+            """).bind([day, day * 24, day * 24 + 24]).run()
     }
 
     /// Rewrites the database file without the free pages that pruning left.
