@@ -1,4 +1,5 @@
 import ArgumentParser
+import ErrAnalyzeKit
 import Foundation
 
 @main
@@ -21,6 +22,7 @@ struct ErrAnalyze: ParsableCommand {
         Exit status: 0 ok; 1 some input failed (the rest was still ingested); 2 usage error;
         3 a --fail-if threshold was crossed; 75 another ingest holds the database (--no-wait).
         """,
+        version: "erranalyze \(Release.version) (database schema \(Release.schemaVersion))",
         subcommands: [IngestCommand.self, ReportCommand.self, CatalogueCommand.self, StatusCommand.self, PruneCommand.self]
     )
 

@@ -64,18 +64,19 @@ struct Harness {
             }
         }
         // Read both pipes concurrently so that a full pipe cannot block the child.
-        var errData = Data()
+        final class Collected: @unchecked Sendable { var data = Data() }  // written before group.leave(), read after wait()
+        let errData = Collected()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
+            errData.data = err.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData.data, as: UTF8.self))
     }
 
     /// `report --format json` parsed into a dictionary.
