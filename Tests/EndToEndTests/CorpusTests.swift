@@ -106,4 +106,21 @@ import Testing
         #expect(report.statusCounts == Self.expectedStatuses)
         #expect(NSDictionary(dictionary: report) == NSDictionary(dictionary: try one.jsonReport()))
     }
+
+    @Test func namedPipesAmongSeveralInputsLoseNothing() throws {
+        // `<(…)` gives pipes (/dev/fd/N): deciding how to read several inputs must not read
+        // from them, or their first bytes (a gzip stream's magic) are gone.
+        let h = try Harness()
+        try h.shell("""
+            cd '\(h.path(""))' && head -n 4000 '\(Self.apacheLogs)' > a.log && sed -n '4001,7000p' '\(Self.apacheLogs)' > b.log && \
+            tail -n 3000 '\(Self.apacheLogs)' > c.log && touch -d '1 hour ago' c.log
+            """)
+        let script = "exec \"$0\" ingest --workers 2 <(cat a.log) <(gzip -c b.log) c.log"
+        let result = try h.run(["/bin/bash", "-c", "cd '\(h.path(""))' && " + script, Harness.binary.path], viaShell: true)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try h.jsonReport()
+        #expect(report.int("totals.requests") == 10_000)
+        #expect(report.statusCounts == Self.expectedStatuses)
+    }
 }
+

@@ -52,12 +52,21 @@ extension IngestEngine {
     }
 
     /// Whether `path` is read on its own: standard input, or a plain regular file of at
-    /// least `minimumBytesToReadAlone`. Anything that cannot be opened here goes with
-    /// the others (its error is reported when it is read).
+    /// least `minimumBytesToReadAlone`. Only looked at, never opened for reading a stream: a
+    /// named pipe (`<(zcat …)`) would lose the bytes read here. Anything that cannot be
+    /// looked at goes with the others (its error is reported when it is read).
     private func readsAlone(_ path: String) -> Bool {
         if path == "-" { return true }
-        guard let file = try? InputFile(path: path), let size = file.regularFileSize else { return false }
-        return !file.isGzip && size >= options.minimumBytesToReadAlone
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int64(info.st_size) >= options.minimumBytesToReadAlone else {
+            return false
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var magic: (UInt8, UInt8) = (0, 0)
+        let got = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
+        return !(got == 2 && magic.0 == 0x1F && magic.1 == 0x8B)
     }
 }
 
