@@ -227,7 +227,7 @@ public final class SQLiteStore: AggregateStore {
                                    code: key.code == TrafficKey.noCode ? 0 : codeIDs[Int(key.code)], flags: Int64(key.flags),
                                    counts: counts))
         }
-        rows.sort { ($0.hour, $0.route, $0.method, $0.status, $0.code, $0.flags) < ($1.hour, $1.route, $1.method, $1.status, $1.code, $1.flags) }
+        rows.sort(by: TrafficRow.inKeyOrder)
         for row in rows {
             upsertTraffic.bindIntegers(row.hour, row.route, row.method, row.status, row.code, row.flags,
                                        row.counts.requests, row.counts.timedRequests, row.counts.durationMicros)
@@ -275,6 +275,11 @@ public final class SQLiteStore: AggregateStore {
         struct DayKey: Hashable { var day, route, method, status, code, flags: Int64 }
         struct HourStatus: Hashable { var hour, status: Int64 }
         var dayKey: DayKey { DayKey(day: hour, route: route, method: method, status: status, code: code, flags: flags) }
+
+        /// Primary-key order (of `traffic`, or of `traffic_daily` for daily rows).
+        static func inKeyOrder(_ a: TrafficRow, _ b: TrafficRow) -> Bool {
+            (a.hour, a.route, a.method, a.status, a.code, a.flags) < (b.hour, b.route, b.method, b.status, b.code, b.flags)
+        }
     }
 
     /// The same rows summed by day (`traffic_daily`) and by hour and status
@@ -300,7 +305,7 @@ public final class SQLiteStore: AggregateStore {
                 daily.append(row)
             }
         }
-        daily.sort { ($0.hour, $0.route, $0.method, $0.status, $0.code, $0.flags) < ($1.hour, $1.route, $1.method, $1.status, $1.code, $1.flags) }
+        daily.sort(by: TrafficRow.inKeyOrder)
         let upsertDaily = try connection.prepare("""
             INSERT INTO traffic_daily (day, route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -412,18 +417,20 @@ public final class SQLiteStore: AggregateStore {
     // MARK: Queries
 
     private func windowClause(_ days: ClosedRange<Int64>, column: String) -> (String, [Any?]) {
-        var parts: [String] = []
-        var values: [Any?] = []
-        if days.lowerBound != .min { parts.append("\(column) >= ?"); values.append(days.lowerBound) }
-        if days.upperBound != .max { parts.append("\(column) <= ?"); values.append(days.upperBound) }
-        return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), values)
+        rangeClause(first: days.lowerBound == .min ? nil : days.lowerBound,
+                    last: days.upperBound == .max ? nil : days.upperBound, column: column)
     }
 
     private func windowClause(_ window: HourWindow, column: String = "hour") -> (String, [Any?]) {
+        rangeClause(first: window.first.map(Int64.init), last: window.last.map(Int64.init), column: column)
+    }
+
+    /// `column` between two inclusive bounds, either of which may be open.
+    private func rangeClause(first: Int64?, last: Int64?, column: String) -> (String, [Any?]) {
         var parts: [String] = []
         var values: [Any?] = []
-        if let first = window.first { parts.append("\(column) >= ?"); values.append(Int64(first)) }
-        if let last = window.last { parts.append("\(column) <= ?"); values.append(Int64(last)) }
+        if let first { parts.append("\(column) >= ?"); values.append(first) }
+        if let last { parts.append("\(column) <= ?"); values.append(last) }
         return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), values)
     }
 
