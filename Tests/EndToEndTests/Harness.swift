@@ -43,40 +43,15 @@ struct Harness {
     /// Runs `erranalyze ARGS` with `--db` pointing at this harness's database unless given.
     @discardableResult
     func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["ERRANALYZE_DB"] = db
-        env["NO_COLOR"] = "1"
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let input = Pipe()
-        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
-        try process.run()
-        if let stdin {
+        let input = stdin.map { _ in Pipe() }
+        let running = try start(arguments, environment: environment, stdin: input)
+        if let stdin, let input {
             DispatchQueue.global().async {
                 input.fileHandleForWriting.write(stdin)
                 try? input.fileHandleForWriting.close()
             }
         }
-        // Read both pipes concurrently so that a full pipe cannot block the child.
-        final class Collected: @unchecked Sendable { var data = Data() }  // written before group.leave(), read after wait()
-        let errData = Collected()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData.data = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData.data, as: UTF8.self))
+        return running.wait()
     }
 
     /// `report --format json` parsed into a dictionary.
