@@ -5,7 +5,7 @@ import Foundation
 /// Output helpers shared by the `catalogue` subcommands (namespaced: other commands own
 /// their own helpers).
 enum CatalogueCLI {
-    /// Exit status for a bad invocation (DESIGN: 2 = usage error), e.g. a `--catalogue`
+    /// Exit status for a bad invocation (2 = usage error, docs/reports.md "Exit status"), e.g. a `--catalogue`
     /// that names nothing or a catalogue file that does not load.
     static let usageError = ExitCode(2)
     /// Exit status when the input (a file to validate or import, a code to show) failed.

@@ -9,7 +9,7 @@ struct CatalogueCommand: ParsableCommand {
         A catalogue is a JSON file (schema erranalyze.catalogue/v1) listing an API's error codes \
         with their HTTP statuses, category, meaning, action and retry policy, plus status rules \
         for responses without a known code. Built-in catalogues: opsmerge, crm-connect, \
-        marketing, extraction, http. The file format is in README.md, "Error catalogues".
+        marketing, extraction, http. The file format is in docs/catalogues.md.
 
         Precedence: your files first (in the order given), then built-ins (in the order given; \
         default http, opsmerge, crm-connect, marketing, extraction; http is appended when left \

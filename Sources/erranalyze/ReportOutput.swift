@@ -4,7 +4,7 @@ import Foundation
 import Glibc
 #endif
 
-/// Usage errors of `report`: a message on standard error and exit status 2 (DESIGN.md).
+/// Usage errors of `report`: a message on standard error and exit status 2 (docs/reports.md, "Exit status").
 enum ReportCLI {
     static func usage(_ message: String) -> ExitCode {
         Terminal.error(message)

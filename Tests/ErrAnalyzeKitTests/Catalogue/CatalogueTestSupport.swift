@@ -7,7 +7,7 @@ enum CatalogueFixtures {
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `../shared/seeds` next to the package, as DESIGN.md places it.
+    /// `../shared/seeds` next to the package (the project's shared folder).
     static let seeds = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/seeds")
 
     /// The text of the seed whose file name starts with `prefix` (`"002_"`).

@@ -25,7 +25,7 @@ struct SeedCoverageTests {
     @Test("opsmerge holds every row of seed 002, statuses in order, and nothing else")
     func seed002() throws {
         let rows = try Self.rows002()
-        #expect(rows.count >= 280, "DESIGN.md says ~280 codes; parsed \(rows.count)")
+        #expect(rows.count >= 280, "the MSP seed page lists ~280 codes; parsed \(rows.count)")
         let catalogue = try CatalogueFixtures.builtin("opsmerge")
         let problems = SeedCoverage.mismatches(rows, in: catalogue, exhaustive: true)
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")

@@ -361,7 +361,7 @@ private struct Reader {
             if let guess = CatalogueText.nearest(to: category, in: CatalogueVocabulary.categoryNames.sorted()) {
                 message += "; did you mean \"\(guess)\"?"
             } else {
-                message += " (reports will show it as is; the standard ones are listed in README.md under Categories)"
+                message += " (reports will show it as is; the standard ones are listed in docs/catalogues.md under Categories)"
             }
             warning(at: fields["category"]?.value.position, join(path, "category"), message)
         }
@@ -467,7 +467,7 @@ private struct Reader {
                     if let guess = CatalogueText.nearest(to: kind, in: CatalogueVocabulary.userActionNames.sorted()) {
                         message += "; did you mean \"\(guess)\"?"
                     } else {
-                        message += " (the standard ones are listed in README.md under Categories)"
+                        message += " (the standard ones are listed in docs/catalogues.md under Categories)"
                     }
                     warning(at: kindMember.value.position, join(path, "kind"), message)
                 }

@@ -1,7 +1,7 @@
 /// One error catalogue: the documented error codes of one API plus its status rules.
 ///
 /// A catalogue is data (a JSON file, schema `erranalyze.catalogue/v1`, see
-/// README.md, "Error catalogues"); this is its in-memory form. Built-in catalogues ship as package
+/// docs/catalogues.md); this is its in-memory form. Built-in catalogues ship as package
 /// resources; users add their own files with `--catalogue PATH`.
 public struct Catalogue: Hashable, Sendable {
     /// The schema identifier every catalogue file must carry.

@@ -1,4 +1,4 @@
 /// The JSON formats erranalyze knows, as field maps. Paths follow each product's
-/// documented field names; see README.md, "Log formats", for the list and for how to log error codes.
+/// documented field names; see docs/formats.md for the list and for how to log error codes.
 public enum JSONPresets {
 }

@@ -1,4 +1,4 @@
-/// `report --format json`: the `erranalyze.report/v1` schema of DESIGN.md, keys in a fixed
+/// `report --format json`: the `erranalyze.report/v1` schema of docs/reports.md, keys in a fixed
 /// order. Fields are only ever added to this schema, never renamed or removed.
 public struct JSONReportRenderer {
     public var pretty: Bool
