@@ -444,8 +444,6 @@ public final class SQLiteStore: AggregateStore {
     // row of the window into a temporary B-tree, while a range scan of the primary key into a
     // hash table costs a fraction of that. Whole days come from `traffic_daily` (DailyRollup):
     // 90 days of 103M requests are 146k daily rows instead of 670k hourly ones (docs/benchmarks.md).
-
-
     public func trafficGroups(in window: HourWindow) throws -> [TrafficGroup] {
         try connection.readTransaction {
             let routes = try names("routes"), methods = try names("methods"), codes = try names("codes")
