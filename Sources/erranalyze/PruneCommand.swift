@@ -42,8 +42,12 @@ struct PruneCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard Self.cutoff(olderThan, now: 0) != nil else {
+        guard let cutoff = Self.cutoff(olderThan, now: Int64(Date().timeIntervalSince1970)) else {
             throw ValidationError("--older-than '\(olderThan)': give an age (36h, 90d, 12w) or a date (YYYY-MM-DD)")
+        }
+        // The same bounds as the report's times: a cutoff before 1970 prunes nothing and is a typo.
+        guard TimeExpression.supportedRange.contains(cutoff) else {
+            throw ValidationError("--older-than '\(olderThan)': the cutoff is outside 1970-01-01 to 9999-12-31 (UTC)")
         }
     }
 

@@ -167,6 +167,8 @@ struct ReportCommand: ParsableCommand {
             return Report.Window(since: start, until: end)
         } catch let error as TimeExpression.ParseError {
             throw ReportCLI.usage(error.description)
+        } catch let error as TimeExpression.OutOfRange {
+            throw ReportCLI.usage(error.description)
         }
     }
 

@@ -6,8 +6,7 @@ public enum ReportFormat {
     /// `2026-11-20 10:00` in `zone`.
     public static func time(_ seconds: Int64, in zone: TimeZone) -> String {
         let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds)))
-        let full = TimeFormatting.iso8601(seconds, offsetSeconds: offset)
-        return String(full.prefix(10)) + " " + String(full.dropFirst(11).prefix(5))
+        return TimeFormatting.dateAndMinute(seconds, offsetSeconds: offset)
     }
 
     /// `UTC`, `Europe/Paris`, `+05:30`.

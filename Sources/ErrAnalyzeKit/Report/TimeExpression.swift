@@ -20,6 +20,19 @@ public struct TimeExpression {
         }
     }
 
+    /// The instants a time may name: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z. Hours are
+    /// stored as 32-bit numbers and years are written with four digits, so a time outside is a
+    /// slip of the keyboard (`100000000d`), never a window worth reporting on silently.
+    public static let supportedRange: ClosedRange<Int64> = 0...253_402_300_799
+
+    /// A time that reads well but falls outside `supportedRange`.
+    public struct OutOfRange: Error, CustomStringConvertible {
+        public var text: String
+        public var description: String {
+            "the time '\(text)' is outside 1970-01-01 to 9999-12-31 (UTC)"
+        }
+    }
+
     /// `--tz` values: `UTC`, `local`, an IANA name (`Europe/Paris`) or an offset (`+02:00`, `-0500`).
     public static func timeZone(named name: String?) -> TimeZone? {
         guard let name, !name.isEmpty, name.lowercased() != "local" else { return TimeZone.current }
@@ -35,8 +48,14 @@ public struct TimeExpression {
         return TimeZone(identifier: name)
     }
 
-    /// The instant `text` names, in UTC seconds.
+    /// The instant `text` names, in UTC seconds, within `supportedRange`.
     public func instant(_ text: String) throws -> Int64 {
+        let value = try unboundedInstant(text)
+        guard Self.supportedRange.contains(value) else { throw OutOfRange(text: text) }
+        return value
+    }
+
+    private func unboundedInstant(_ text: String) throws -> Int64 {
         let t = text.trimmingCharacters(in: .whitespaces)
         switch t.lowercased() {
         case "now": return now
@@ -47,13 +66,16 @@ public struct TimeExpression {
         if t.hasPrefix("@"), let epoch = Int64(t.dropFirst()) { return epoch }
         if let last = t.last, "smhdw".contains(last), let amount = Int64(t.dropLast()), amount >= 0 {
             let unit: Int64 = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800][String(last)]!
-            return now - amount * unit
+            let (span, overflow) = amount.multipliedReportingOverflow(by: unit)
+            guard !overflow else { throw OutOfRange(text: text) }
+            return now - span
         }
         if let value = parseDateTime(t) { return value }
         throw ParseError(text: text)
     }
 
-    /// The day `text` names (`yesterday`, `today`, `YYYY-MM-DD`) as [start, end) in the zone.
+    /// The day `text` names (`yesterday`, `today`, `YYYY-MM-DD`) as [start, end) in the zone; its
+    /// start is within `supportedRange`.
     public func day(_ text: String) throws -> (start: Int64, end: Int64) {
         let start: Int64
         switch text.lowercased() {
@@ -63,6 +85,7 @@ public struct TimeExpression {
             guard text.count == 10, let value = parseDateTime(text) else { throw ParseError(text: text) }
             start = value
         }
+        guard Self.supportedRange.contains(start) else { throw OutOfRange(text: text) }
         // The next midnight, found through the calendar so that DST days have 23 or 25 hours.
         let next = startOfDay(containing: start + 86_400 + 7200)
         return (start, next > start ? next : start + 86_400)

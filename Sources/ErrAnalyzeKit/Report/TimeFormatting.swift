@@ -2,10 +2,7 @@
 public enum TimeFormatting {
     /// `2026-11-20T10:00:00Z`
     public static func iso8601(_ seconds: Int64, offsetSeconds: Int = 0) -> String {
-        let local = seconds + Int64(offsetSeconds)
-        let days = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
-        let secondOfDay = Int(local - Int64(days) * 86_400)
-        let (y, m, d) = CivilTime.civilFromDays(days)
+        let (date, secondOfDay) = civil(seconds + Int64(offsetSeconds))
         let time = "\(pad(secondOfDay / 3600)):\(pad(secondOfDay / 60 % 60)):\(pad(secondOfDay % 60))"
         let zone: String
         if offsetSeconds == 0 {
@@ -15,13 +12,27 @@ public enum TimeFormatting {
             let a = abs(offsetSeconds)
             zone = "\(sign)\(pad(a / 3600)):\(pad(a / 60 % 60))"
         }
-        return "\(pad(y, 4))-\(pad(m))-\(pad(d))T\(time)\(zone)"
+        return "\(date)T\(time)\(zone)"
     }
 
     /// `2026-11-20 10:00` (UTC), for tables.
     public static func short(_ seconds: Int64) -> String {
-        let full = iso8601(seconds)
-        return String(full.prefix(10)) + " " + String(full.dropFirst(11).prefix(5))
+        dateAndMinute(seconds)
+    }
+
+    /// `2026-11-20 10:00` at `offsetSeconds` from UTC. Built from its parts rather than cut out
+    /// of the ISO text, so that the exclusive end of the last day, `10000-01-01 00:00`, prints whole.
+    public static func dateAndMinute(_ seconds: Int64, offsetSeconds: Int = 0) -> String {
+        let (date, secondOfDay) = civil(seconds + Int64(offsetSeconds))
+        return "\(date) \(pad(secondOfDay / 3600)):\(pad(secondOfDay / 60 % 60))"
+    }
+
+    /// `2026-11-20` and the second of that day.
+    private static func civil(_ local: Int64) -> (date: String, secondOfDay: Int) {
+        let days = Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+        let secondOfDay = Int(local - Int64(days) * 86_400)
+        let (y, m, d) = CivilTime.civilFromDays(days)
+        return ("\(pad(y, 4))-\(pad(m))-\(pad(d))", secondOfDay)
     }
 
     static func pad(_ value: Int, _ width: Int = 2) -> String {
