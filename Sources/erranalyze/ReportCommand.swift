@@ -8,9 +8,9 @@ struct ReportCommand: ParsableCommand {
         abstract: "Report error rates, codes, routes and trends from the database.",
         discussion: """
         With no window the report covers all data. Aggregates are hourly: a window
-        is widened to the whole hours it touches. Text, Markdown and HTML compare
-        the window with the one before it, of equal length (--no-compare to skip;
-        --compare for the other formats).
+        is widened to the whole hours it touches, and shown so. Text, Markdown and
+        HTML compare the window with the one before it, of equal length
+        (--no-compare to skip; --compare for the other formats).
 
         Filters (--route, --code, --status, --method) may be repeated or given as
         comma lists. They restrict every section but malformed input, and hide the

@@ -138,6 +138,7 @@ public struct Report: Sendable, Equatable {
         public var count: Int64
     }
 
+    /// The window counted: the one asked for, widened to whole UTC hours (`ReportBuilder.window(of:)`).
     public var window: Window
     /// The report's restriction to part of the traffic; empty = all traffic.
     public var filter = TrafficFilter()

@@ -52,6 +52,13 @@ public struct ReportBuilder {
         HourWindow(first: window.since.map(floorHour), last: window.until.map { floorHour($0 - 1) })
     }
 
+    /// The window a report counts, and so the one it shows: `hours` in seconds. A window asked
+    /// for is widened to whole UTC hours, by minutes (`--since 90m`) or, in a half-hour zone,
+    /// by half an hour at each end (`--day` in Asia/Kolkata counts 25 hours).
+    public static func window(of hours: HourWindow) -> Report.Window {
+        Report.Window(since: hours.first.map { Int64($0) * 3600 }, until: hours.last.map { (Int64($0) + 1) * 3600 })
+    }
+
     static func floorHour(_ t: Int64) -> Int32 { Int32(t >= 0 ? t / 3600 : (t - 3599) / 3600) }
 
     /// The window of equal length (in whole hours) just before `hours`, or nil when `hours`
@@ -64,7 +71,7 @@ public struct ReportBuilder {
 
     public func build(_ options: ReportOptions) throws -> Report {
         let hours = Self.hours(of: options.window)
-        var report = Report(window: options.window)
+        var report = Report(window: Self.window(of: hours))
         report.catalogues = classifier.catalogueSet.catalogues.map(\.name)
         report.filter = options.filter
         report.timeZone = options.timeZone
