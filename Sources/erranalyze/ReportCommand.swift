@@ -73,8 +73,12 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("One whole day: yesterday, today or YYYY-MM-DD (in --tz).", valueName: "day"))
     var day: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Time zone for days, dates without a zone, and times shown: UTC, local (default), Europe/Paris, +02:00.", valueName: "zone"))
+    // `.unconditional`: the word after --tz is its value even when it starts with a dash, so
+    // `--tz -05:00` works as `--tz=-05:00` does (by default ArgumentParser reads `-05:00` as
+    // short flags and rejects it). The cost: `--tz --format json` takes `--format` as the zone,
+    // which still ends in a usage error. No other option of erranalyze takes a negative value.
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
+        "Time zone for days, dates without a zone, and times shown: UTC, local (default), Europe/Paris, +02:00, -05:00.", valueName: "zone"))
     var tz: String?
 
     @Option(name: .long, help: ArgumentHelp("Output format (md and prom are short for markdown and prometheus).", valueName: "format"))
