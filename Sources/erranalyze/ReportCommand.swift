@@ -88,6 +88,9 @@ struct ReportCommand: ParsableCommand {
         "The table --format csv writes: \(ReportTables.sectionNames.joined(separator: ", ")) (default codes).", valueName: "name"))
     var section: String?
 
+    @Flag(name: .customLong("csv-raw"), help: "Write CSV text cells as logged, without the ' before a leading = + - @ that stops spreadsheets running them as formulas.")
+    var csvRaw = false
+
     @Option(name: .long, help: ArgumentHelp("Rows in ranked sections (codes, routes, clients).", valueName: "n"))
     var top: Int = 10
 
@@ -131,6 +134,7 @@ struct ReportCommand: ParsableCommand {
                 throw ReportCLI.usage("unknown section '\(section)'; known: \(ReportTables.sectionNames.joined(separator: ", "))")
             }
         }
+        if csvRaw && format != .csv { throw ReportCLI.usage("--csv-raw applies to --format csv only") }
         _ = try filter()
         _ = try thresholds()
         _ = try window()
@@ -214,7 +218,7 @@ struct ReportCommand: ParsableCommand {
         case .prometheus: text = PrometheusReportRenderer().render(report)
         case .csv:
             do {
-                text = try CSVReportRenderer(section: section ?? "codes").render(report)
+                text = try CSVReportRenderer(section: section ?? "codes", guardsFormulas: !csvRaw).render(report)
             } catch {
                 throw ReportCLI.usage(error.description)
             }
