@@ -115,7 +115,7 @@ struct FileChangedWhileReading: Error {
     /// The warning shown for `path`, counted up to `countedThrough` (the ledger's position).
     func warning(path: String, countedThrough: Int64) -> String {
         let what = shrank ? "truncated to \(sizeNow) bytes" : "rewritten: other bytes than those read at byte \(at)"
-        let counted = countedThrough > 0 ? "counted up to byte \(countedThrough)" : "nothing of it counted"
-        return "\(path): changed while being read (\(what)): \(counted); the rest is counted from its rotated copy when that is ingested, or by the next run"
+        let counted = countedThrough > 0 ? "counted up to byte \(countedThrough); the rest is" : "nothing of it counted; its lines are"
+        return "\(path): changed while being read (\(what)): \(counted) counted from its rotated copy when that is ingested, or by the next run"
     }
 }

@@ -32,6 +32,10 @@ import Testing
         case rewrittenLonger
         /// Replaced in place by content with the same first KiB and other lines after it.
         case rewrittenSameHead
+        /// Split reads only, between steps: cut inside the next step's first range after that
+        /// step was planned on the longer file (its first range ends early, its second range
+        /// reads nothing), then emptied as copytruncate leaves it.
+        case truncatedInsideNextStep
     }
 
     struct Case: CustomStringConvertible, Sendable {
@@ -47,22 +51,27 @@ import Testing
         var generator = TestRandom(seed: 11)
         var result: [Case] = []
         for reading in Reading.allCases {
-            for _ in 0..<12 {
+            for _ in 0..<6 {
                 let moment = Moment.allCases.randomElement(using: &generator)!
                 let change = reading == .gzip
                     ? [Change.truncated, .truncatedThenWritten, .rewrittenLonger].randomElement(using: &generator)!
-                    : Change.allCases.randomElement(using: &generator)!
+                    : [Change.truncated, .truncatedThenWritten, .rewrittenLonger, .rewrittenSameHead].randomElement(using: &generator)!
                 result.append(Case(reading: reading, moment: moment, change: change, commit: Int.random(in: 1...14, using: &generator)))
             }
             // The first and the last moments, always.
             result.append(Case(reading: reading, moment: .afterParsing, change: .truncated, commit: 1))
             result.append(Case(reading: reading, moment: .betweenSteps, change: .truncatedThenWritten, commit: 1))
         }
+        for commit in [1, 4, 9] {
+            result.append(Case(reading: .split, moment: .betweenSteps, change: .truncatedInsideNextStep, commit: commit))
+        }
         return result
     }()
 
+    static let stepBytes: Int64 = 32 << 10
+
     static func options(_ reading: Reading) -> IngestOptions {
-        var options = IngestOptions(workers: 2, checkpointBytes: 64 << 10, minimumBytesToSplit: 16 << 10)
+        var options = IngestOptions(workers: 2, checkpointBytes: stepBytes, minimumBytesToSplit: 8 << 10)
         options.minimumBytesToReadAlone = 64 << 20
         if reading == .sequential { options.format = FormatRegistry.preset(named: "w3c") }
         return options
@@ -70,10 +79,10 @@ import Testing
 
     /// The original content of the file that changes, and what the change leaves in it.
     static func contents(_ reading: Reading, _ change: Change) -> (original: [UInt8], after: [UInt8]) {
-        let original = reading == .sequential ? W3CLines.file(0..<6000) : CorpusLines.bytes(0..<3000)
-        let other = reading == .sequential ? W3CLines.file(20_000..<26_000) : CorpusLines.bytes(5000..<8600)
+        let original = reading == .sequential ? W3CLines.file(0..<3000) : CorpusLines.bytes(0..<1500)
+        let other = reading == .sequential ? W3CLines.file(20_000..<23_600) : CorpusLines.bytes(5000..<6800)
         switch change {
-        case .truncated: return (original, [])
+        case .truncated, .truncatedInsideNextStep: return (original, [])
         case .truncatedThenWritten:
             return (original, reading == .sequential ? W3CLines.file(30_000..<30_040) : CorpusLines.bytes(9000..<9040))
         case .rewrittenLonger: return (original, other)
@@ -105,7 +114,12 @@ import Testing
         }
 
         let target = bench.path(name)
+        let stepEnd = Self.stepEnds(of: original)[min(c.commit, 20)]
         let trigger = ChangeTrigger(path: target, commit: c.commit, moment: c.moment) {
+            if c.change == .truncatedInsideNextStep {
+                _ = truncate(target, off_t(min(stepEnd + 5000, Int64(original.count))))
+                return
+            }
             // In place, as copytruncate does: the same inode, other content.
             _ = truncate(target, 0)
             if c.change != .truncated, let bytes = FileManager.default.contents(atPath: bench.path(afterFile)), !bytes.isEmpty {
@@ -127,6 +141,7 @@ import Testing
             #expect(report?.warning?.contains("changed while being read") == true, "\(String(describing: report))")
         }
         if !trigger.fired { trigger.change() }  // the run finished first: the change comes after it
+        if c.change == .truncatedInsideNextStep { _ = truncate(target, 0) }
 
         // The rotated copy and the new file, as the next run finds them.
         let second = bench.ingest([copy, name], quiet: true, options: Self.options(c.reading))
@@ -142,6 +157,21 @@ import Testing
         clean.ingest(["original", "new", "others"].filter { FileManager.default.fileExists(atPath: clean.path($0)) },
                      quiet: true, options: Self.options(c.reading))
         #expect(try StoreSignature(bench.store) == StoreSignature(clean.store), "\(c)")
+    }
+
+    /// Where the split reads' steps end (`options.checkpointBytes` past the last, then to the
+    /// end of that line): entry `k` is the ledger's position after `k` commits.
+    static func stepEnds(of content: [UInt8]) -> [Int64] {
+        var ends: [Int64] = [0]
+        while ends.count < 21 {
+            let from = Int(ends.last!) + Int(stepBytes) - 1
+            guard from < content.count, let newline = content[from...].firstIndex(of: 0x0A) else {
+                ends.append(Int64(content.count))
+                continue
+            }
+            ends.append(Int64(newline + 1))
+        }
+        return ends
     }
 
     /// Requests in `content`, counted independently: every line but the W3C header lines.
