@@ -10,6 +10,15 @@ enum ByteScanning {
         return base.distance(to: UnsafeRawPointer(hit))
     }
 
+    /// Whether `line` holds a NUL byte: binary data (a corrupt block, the sparse region a
+    /// writer without `O_APPEND` leaves after `copytruncate`), never a request, whatever else
+    /// it looks like. One vectorised memchr over the line.
+    @inline(__always)
+    static func containsNUL(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard let base = line.baseAddress, line.count > 0 else { return false }
+        return memchr(base, 0, line.count) != nil
+    }
+
     /// Index of the first occurrence of `needle` in `buffer[from..<to]`.
     @inline(__always)
     static func find(_ needle: UnsafeRawBufferPointer, in buffer: UnsafeRawBufferPointer, from: Int, to: Int) -> Int? {

@@ -75,7 +75,8 @@ public enum FormatRegistry {
             var parser = format.makeParser()
             var record = RequestRecord()
             var score = 0, requests = 0
-            for line in candidates {
+            // A line with a NUL byte is binary data in every format (as when it is counted).
+            for line in candidates where !ByteScanning.containsNUL(line) {
                 switch parser.parse(line, into: &record) {
                 case .request: score += 2; requests += 1
                 case .skip: score += 1

@@ -88,6 +88,8 @@ final class SharedCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
 
+    var current: Int { lock.withLock { value } }
+
     /// Adds one and returns the new count.
     func increment() -> Int {
         lock.withLock {

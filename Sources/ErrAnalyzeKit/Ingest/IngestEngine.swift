@@ -95,27 +95,32 @@ public final class IngestEngine {
 
     private func ingestPlainFile(_ file: InputFile, size: Int64, progress: ((IngestProgress) -> Void)?) throws -> FileReport {
         var state = CommitState(entryID: nil, expected: 0, head: [], lastKnownFileID: nil)
-        var lines: Int64 = 0
+        var report = FileReport(path: file.displayName, format: "", compressed: false, disposition: .new, bytesRead: 0,
+                                lines: 0, requests: 0, malformed: 0, malformedSamples: [], heldBackPartialLine: false)
         do {
-            return try readPlainFile(file, size: size, state: &state, lines: &lines, progress: progress)
+            try readPlainFile(file, size: size, state: &state, report: &report, progress: progress)
+            return report
+        } catch let change as FileChangedWhileReading {
+            // The step being read was discarded; what was committed before it stays.
+            finish(&report, state: state)
+            report.warning = change.warning(path: file.displayName, countedThrough: state.expected)
+            return report
         } catch let error as StoreError where state.entryID != nil {
-            throw IngestError.partial(.store(path: file.displayName, error), countedThrough: state.expected, lines: lines)
+            throw IngestError.partial(.store(path: file.displayName, error), countedThrough: state.expected, lines: state.lines - state.baseLines)
         } catch let error as InputError where state.entryID != nil {
-            throw IngestError.partial(.input(error), countedThrough: state.expected, lines: lines)
+            throw IngestError.partial(.input(error), countedThrough: state.expected, lines: state.lines - state.baseLines)
         }
     }
 
-    private func readPlainFile(_ file: InputFile, size: Int64, state: inout CommitState, lines: inout Int64,
-                               progress: ((IngestProgress) -> Void)?) throws -> FileReport {
-        defer { lines = state.lines - (state.baseLines) }
+    private func readPlainFile(_ file: InputFile, size: Int64, state: inout CommitState, report: inout FileReport,
+                               progress: ((IngestProgress) -> Void)?) throws {
         let sample = try file.readPlain(at: 0, count: Int(min(size, Int64(Self.sampleSize))))
-        var report = FileReport(path: file.displayName, format: "", compressed: false, disposition: .new, bytesRead: 0,
-                                lines: 0, requests: 0, malformed: 0, malformedSamples: [], heldBackPartialLine: false)
         if sample.isEmpty {
             report.disposition = .empty
-            return report
+            return
         }
         let head = Array(sample.prefix(ContentFingerprint.fullLength))
+        let check = FileChangeCheck(plainFileHead: head)
         let lookup = try store.ledgerLookup(head: head)
         // The entry this file continues: its first bytes match, and so do the bytes just
         // before the position where reading stopped. The furthest such entry wins.
@@ -125,13 +130,17 @@ public final class IngestEngine {
             if try anchorHolds(candidate, in: file) { entry = candidate }
         }
         state = CommitState(entryID: entry?.id, expected: entry?.bytesRead ?? 0, head: head, lastKnownFileID: lookup.lastFileID,
-                            lines: entry?.lines ?? 0, baseLines: entry?.lines ?? 0)
+                            lines: entry?.lines ?? 0, baseLines: entry?.lines ?? 0, resumedFrom: entry?.bytesRead ?? 0)
         var position = entry?.bytesRead ?? 0
         if let entry {
+            // The bytes before the position, checked again at each commit: a file rewritten
+            // between two steps holds other bytes there.
+            let length = Int(min(Int64(ContentFingerprint.fullLength), entry.bytesRead))
+            state.counted = ParsedEnding(position: entry.bytesRead, bytes: try file.readPlain(at: entry.bytesRead - Int64(length), count: length))
             if size == entry.bytesRead {
                 report.disposition = .upToDate
                 report.format = entry.format
-                return report
+                return
             }
             report.disposition = .resumed(fromByte: entry.bytesRead)
         } else if !lookup.candidates.isEmpty {
@@ -141,7 +150,7 @@ public final class IngestEngine {
         if entry == nil && live && !sample.contains(0x0A) && size <= Int64(Self.sampleSize) {
             // Only a first line still being written: nothing to recognise or count yet.
             report.heldBackPartialLine = true
-            return report
+            return
         }
         let format = try chooseFormat(for: file, sample: sample, entry: entry)
         report.format = format.name
@@ -152,7 +161,7 @@ public final class IngestEngine {
             let next = try PlainFileSplitter.lineStart(after: position, in: file, limit: size)
             let stillMidLine = try next == size && file.readPlain(at: size - 1, count: 1) != [0x0A]
             try commit(TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes), upTo: next,
-                       endsMidLine: stillMidLine, anchor: try anchorBytes(of: file, before: next),
+                       endsMidLine: stillMidLine, parsed: [], check: check,
                        file: file, format: format, sample: sample, state: &state, report: &report)
             position = next
         }
@@ -166,9 +175,9 @@ public final class IngestEngine {
             }
             let reader = LineReader(source: file.rangeSource(position..<size), startOffset: position, maxLineLength: options.maxLineLength)
             try readSequentially(reader, file: file, format: format, sample: sample, headerLines: headers.lines,
-                                 includeTail: !live, totalBytes: size, state: &state, report: &report, progress: progress)
-            finish(&report, start: entry?.bytesRead ?? 0, state: state)
-            return report
+                                 includeTail: !live, totalBytes: size, check: check, state: &state, report: &report, progress: progress)
+            finish(&report, state: state)
+            return
         }
 
         while position < size {
@@ -183,12 +192,17 @@ public final class IngestEngine {
             let parts = segmentEnd - position >= options.minimumBytesToSplit ? options.workers : 1
             let ranges = try PlainFileSplitter.split(position..<segmentEnd, parts: parts, file: file)
             let results = try parseRanges(ranges, of: file, format: format, includeTail: isLast && !live)
+            // A range read short met a truncation: its last line may be a fragment, and the
+            // ranges after it hold nothing. The whole step is discarded.
+            for (range, result) in zip(ranges, results) {
+                try check.requireWholeRead(upTo: range.upperBound, received: result.received, in: file)
+            }
             var aggregate = TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes)
             for result in results { aggregate.merge(result.aggregate) }
             let consumed = results.last!.consumed
             if consumed > position || !aggregate.isEmpty {
                 try commit(aggregate, upTo: consumed, endsMidLine: results.last!.endsMidLine,
-                           anchor: try anchorBytes(of: file, before: consumed),
+                           parsed: results.map { ParsedEnding(position: $0.consumed, bytes: $0.ending) }, check: check,
                            file: file, format: format, sample: sample, state: &state, report: &report)
             }
             if isLast && consumed < size { report.heldBackPartialLine = true }
@@ -196,12 +210,11 @@ public final class IngestEngine {
             if consumed <= position { break }
             position = isLast ? size : consumed
         }
-        finish(&report, start: entry?.bytesRead ?? 0, state: state)
-        return report
+        finish(&report, state: state)
     }
 
-    private func finish(_ report: inout FileReport, start: Int64, state: CommitState) {
-        report.bytesRead = max(0, state.expected - start)
+    private func finish(_ report: inout FileReport, state: CommitState) {
+        report.bytesRead = max(0, state.expected - state.resumedFrom)
         if case .resumed = report.disposition, report.lines == 0 { report.disposition = .upToDate }
     }
 
@@ -214,15 +227,14 @@ public final class IngestEngine {
         return bytes.count == anchor.length && ContentFingerprint(of: bytes) == anchor
     }
 
-    private func anchorBytes(of file: InputFile, before position: Int64) throws -> [UInt8] {
-        let length = min(Int64(ContentFingerprint.fullLength), position)
-        return try file.readPlain(at: position - length, count: Int(length))
-    }
-
     private struct RangeResult {
         var aggregate: TrafficAggregate
         var consumed: Int64
         var endsMidLine: Bool
+        /// Where the bytes received from the file ended (the range's end unless it was truncated).
+        var received: Int64
+        /// The last bytes parsed, before `consumed`.
+        var ending: [UInt8]
     }
 
     /// Parses each range on its own thread with its own parser and aggregate.
@@ -239,7 +251,9 @@ public final class IngestEngine {
                 // Only the last range can end in a partial line.
                 let tail = index == ranges.count - 1 ? includeTail : true
                 try LineConsumer.run(format: format, reader: reader, aggregate: &aggregate, includeUnterminatedTail: tail)
-                let result = RangeResult(aggregate: aggregate, consumed: reader.consumedOffset, endsMidLine: reader.endsMidLine)
+                let result = RangeResult(aggregate: aggregate, consumed: reader.consumedOffset, endsMidLine: reader.endsMidLine,
+                                         received: reader.receivedOffset,
+                                         ending: Array(reader.recentBytes(ContentFingerprint.fullLength)))
                 lock.lock(); results[index] = result; lock.unlock()
             } catch {
                 lock.lock(); failure = error; lock.unlock()
@@ -282,6 +296,10 @@ public final class IngestEngine {
         do {
             try readStream(file, report: &report, state: &state, progress: progress)
             return report
+        } catch let change as FileChangedWhileReading {
+            finish(&report, state: state)
+            report.warning = change.warning(path: file.displayName, countedThrough: state.expected)
+            return report
         } catch let error as InputError {
             if case .truncatedGzip = error, file.regularFileSize != nil,
                let modified = file.modificationTime, modified > now() - options.liveFileSeconds {
@@ -306,6 +324,7 @@ public final class IngestEngine {
             report.format = known.format
             return
         }
+        let check = try FileChangeCheck(stream: file)
         var (reader, sample) = try openStream(file)
         if sample.isEmpty {
             report.disposition = .empty
@@ -345,6 +364,7 @@ public final class IngestEngine {
             state.sourceKey = entry.sourceKey
             state.lines = entry.lines
             state.baseLines = entry.lines
+            state.resumedFrom = entry.bytesRead
             report.disposition = .resumed(fromByte: entry.bytesRead)
             if entry.endsMidLine { reader.skipRestOfLine() }
         } else if !lookup.candidates.isEmpty {
@@ -356,15 +376,15 @@ public final class IngestEngine {
         // A stream that ends is finished: its last line counts even without a newline.
         try readSequentially(reader, file: file, format: format, sample: sample,
                              headerLines: format.supportsChunking ? [] : headers.lines,
-                             includeTail: true, totalBytes: nil, state: &state, report: &report, progress: progress,
+                             includeTail: true, totalBytes: nil, check: check, state: &state, report: &report, progress: progress,
                              sourceKey: sourceKey)
         if let sourceKey, state.entryID != nil, state.sourceKey != sourceKey {
             // Nothing new, but now known by its identity too.
             try commit(TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes), upTo: state.expected,
-                       endsMidLine: reader.endsMidLine, anchor: Array(reader.recentBytes(ContentFingerprint.fullLength)),
+                       endsMidLine: reader.endsMidLine, parsed: [Self.ending(of: reader)], check: check,
                        file: file, format: format, sample: sample, state: &state, report: &report, sourceKey: sourceKey)
         }
-        finish(&report, start: target, state: state)
+        finish(&report, state: state)
     }
 
     private func anchorHolds(_ entry: LedgerEntry, recent: UnsafeRawBufferPointer) -> Bool {
@@ -374,15 +394,19 @@ public final class IngestEngine {
 
     /// Reads `reader` to its end with one parser, committing every `checkpointBytes`. An
     /// input error part-way commits what was read before it, then goes up.
+    ///
+    /// - Parameters:
+    ///   - totalBytes: for a plain file, its size: the reader must receive every byte up to
+    ///     it (fewer means the file was truncated while it was read).
+    ///   - check: notices a regular file changed under the reader before each commit.
     private func readSequentially(_ reader: LineReader, file: InputFile, format: LogFormat, sample: [UInt8], headerLines: [[UInt8]],
-                                  includeTail: Bool, totalBytes: Int64?, state: inout CommitState, report: inout FileReport,
+                                  includeTail: Bool, totalBytes: Int64?, check: FileChangeCheck?, state: inout CommitState, report: inout FileReport,
                                   progress: ((IngestProgress) -> Void)?, sourceKey: String? = nil) throws {
         var aggregate = TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes)
         do {
             try LineConsumer.run(format: format, reader: reader, aggregate: &aggregate, includeUnterminatedTail: includeTail,
                                  headerLines: headerLines, checkpointEvery: options.checkpointBytes) { partial, position in
-                try commit(partial, upTo: position, endsMidLine: false,
-                           anchor: Array(reader.recentBytes(ContentFingerprint.fullLength)),
+                try commit(partial, upTo: position, endsMidLine: false, parsed: [Self.ending(of: reader)], check: check,
                            file: file, format: format, sample: sample, state: &state, report: &report)
                 progress?(IngestProgress(path: file.displayName, bytesRead: position, totalBytes: totalBytes, lines: report.lines))
             }
@@ -392,14 +416,21 @@ public final class IngestEngine {
             if case .decompressionRatioExceeded = error { throw error }
             if reader.consumedOffset > state.expected || !aggregate.isEmpty {
                 try commit(aggregate, upTo: reader.consumedOffset, endsMidLine: reader.endsMidLine,
-                           anchor: Array(reader.recentBytes(ContentFingerprint.fullLength)),
+                           parsed: [Self.ending(of: reader)], check: check,
                            file: file, format: format, sample: sample, state: &state, report: &report)
+            } else if let check {
+                // Nothing to commit; but a stream that ends early because its file was
+                // truncated is that change, not damage.
+                _ = try check.verifiedAnchor(file, at: reader.consumedOffset, parsed: [Self.ending(of: reader)])
             }
             throw error
         }
+        if let check, let totalBytes, case .plain = check.content {
+            try check.requireWholeRead(upTo: totalBytes, received: reader.receivedOffset, in: file)
+        }
         if reader.consumedOffset > state.expected || !aggregate.isEmpty {
             try commit(aggregate, upTo: reader.consumedOffset, endsMidLine: reader.endsMidLine,
-                       anchor: Array(reader.recentBytes(ContentFingerprint.fullLength)),
+                       parsed: [Self.ending(of: reader)], check: check,
                        file: file, format: format, sample: sample, state: &state, report: &report, sourceKey: sourceKey)
         }
         if let totalBytes, reader.consumedOffset < totalBytes, !includeTail { report.heldBackPartialLine = true }
@@ -420,11 +451,29 @@ public final class IngestEngine {
         var baseLines: Int64 = 0
         /// The source key the ledger holds for this file.
         var sourceKey: String? = nil
+        /// The ledger's position when this run began reading the file.
+        var resumedFrom: Int64 = 0
+        /// The bytes before the ledger's position (`expected`) as this run found them: the
+        /// file must still hold them when the next step is committed.
+        var counted: ParsedEnding? = nil
     }
 
-    private func commit(_ aggregate: TrafficAggregate, upTo position: Int64, endsMidLine: Bool, anchor: [UInt8],
+    /// The last bytes `reader` parsed, before its position.
+    private static func ending(of reader: LineReader) -> ParsedEnding {
+        ParsedEnding(position: reader.consumedOffset, bytes: Array(reader.recentBytes(ContentFingerprint.fullLength)))
+    }
+
+    /// Commits `aggregate` with the ledger's new position, once `check` (for a regular file)
+    /// has found that the file still holds what was parsed (`parsed`: the bytes each reader
+    /// parsed last, the last of them before `position`). The anchor recorded is the bytes
+    /// before `position` as parsed and found in the file.
+    private func commit(_ aggregate: TrafficAggregate, upTo position: Int64, endsMidLine: Bool,
+                        parsed: [ParsedEnding], check: FileChangeCheck?,
                         file: InputFile, format: LogFormat, sample: [UInt8], state: inout CommitState, report: inout FileReport,
                         sourceKey: String? = nil) throws {
+        options.beforeCommit?(file.displayName, commits.current + 1)
+        let anchor = try check?.verifiedAnchor(file, at: position, parsed: (state.counted.map { [$0] } ?? []) + parsed)
+            ?? parsed.last(where: { $0.position == position })?.bytes ?? []
         // The fingerprint grows with the file up to its full length (a small file seen again
         // later, larger, is still recognised by its shorter prefix).
         let covered = Int(min(Int64(ContentFingerprint.fullLength), position, Int64(sample.count)))
@@ -437,6 +486,7 @@ public final class IngestEngine {
                                           sourceKey: sourceKey)
         state.entryID = try store.commit(checkpoint)
         state.expected = position
+        state.counted = ParsedEnding(position: position, bytes: anchor)
         if let sourceKey { state.sourceKey = sourceKey }
         report.lines += aggregate.lines
         report.requests += aggregate.requests

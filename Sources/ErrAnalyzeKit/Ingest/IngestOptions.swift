@@ -29,6 +29,11 @@ public struct IngestOptions: Sendable {
     /// Called after each commit with the number of commits so far in this engine's life:
     /// lets a test stop the process between two commits.
     public var afterCommit: (@Sendable (Int) -> Void)?
+    /// For tests: called when a step of a file has been read and parsed, before the file is
+    /// checked for changes and the step committed, with the file's name and the number the
+    /// commit would have (commits so far in this engine's life, plus one): lets a test
+    /// truncate or rewrite the file between reading and committing.
+    public var beforeCommit: (@Sendable (_ path: String, _ commit: Int) -> Void)?
 
     public init(format: LogFormat? = nil, workers: Int = IngestOptions.defaultWorkers, checkpointBytes: Int64 = 256 << 20,
                 minimumBytesToSplit: Int64 = 8 << 20, minimumBytesToReadAlone: Int64 = 64 << 20, maxDecompressionRatio: Int = 100, liveFileSeconds: Int64 = 300,

@@ -1,6 +1,7 @@
 import Glibc
 
-/// The per-line loop of one worker: split, parse, count; and, every `checkpointEvery` bytes
+/// The per-line loop of one worker: split, parse, count (a line with a NUL byte is
+/// malformed `binary_data` in every format, before any parser sees it); and, every `checkpointEvery` bytes
 /// of content, hand the aggregate so far to `checkpoint` (which commits it) at a line boundary.
 ///
 /// Generic over the parser so that the parser's methods are called directly; the format's
@@ -18,7 +19,7 @@ enum LineConsumer {
             var parser = parser
             var record = RequestRecord()
             for line in headerLines {
-                _ = line.withUnsafeBytes { parser.parse($0, into: &record) }
+                _ = line.withUnsafeBytes { ByteScanning.containsNUL($0) ? .skip : parser.parse($0, into: &record) }
             }
             try loop(parser: &parser, reader: reader, aggregate: &aggregate, includeUnterminatedTail: includeUnterminatedTail,
                      checkpointEvery: checkpointEvery, checkpoint: checkpoint)
@@ -32,10 +33,16 @@ enum LineConsumer {
         var record = RequestRecord()
         var nextCheckpoint = checkpointEvery.map { reader.consumedOffset + $0 } ?? .max
         try reader.forEachLine(includeUnterminatedTail: includeUnterminatedTail, onLine: { line in
-            switch parser.parse(line, into: &record) {
-            case .request: aggregate.add(record)
-            case .skip: aggregate.addSkipped()
-            case .malformed(let reason): aggregate.addMalformed(classify(reason, line), line: line)
+            if ByteScanning.containsNUL(line) {
+                // Checked before any parser sees the line: a parser that stops at the NUL, or
+                // reads it inside a path or a JSON string, would otherwise count a request.
+                aggregate.addMalformed(.binaryData, line: line)
+            } else {
+                switch parser.parse(line, into: &record) {
+                case .request: aggregate.add(record)
+                case .skip: aggregate.addSkipped()
+                case .malformed(let reason): aggregate.addMalformed(reason, line: line)
+                }
             }
             if reader.consumedOffset >= nextCheckpoint, let every = checkpointEvery {
                 try checkpoint(aggregate, reader.consumedOffset)
@@ -45,13 +52,5 @@ enum LineConsumer {
         }, onOverlongLine: {
             aggregate.addMalformed(.lineTooLong, line: .empty)
         })
-    }
-
-    /// A malformed line with NUL bytes is binary data (a corrupt block, a sparse region left
-    /// by copytruncate), whatever the parser stumbled on first. Off the hot path: malformed
-    /// lines only.
-    static func classify(_ reason: MalformedReason, _ line: UnsafeRawBufferPointer) -> MalformedReason {
-        guard reason != .lineTooLong, let base = line.baseAddress, line.count > 0 else { return reason }
-        return memchr(base, 0, line.count) != nil ? .binaryData : reason
     }
 }

@@ -27,6 +27,11 @@ public final class LineReader {
     /// position a later run resumes from.
     public private(set) var consumedOffset: Int64
 
+    /// The stream position just after the last byte received from the source. For a byte
+    /// range of a file read to its end this is the range's end; less means the source ended
+    /// early (the file was truncated while it was read).
+    public var receivedOffset: Int64 { bufferOffset + Int64(end) }
+
     /// Whether `consumedOffset` is inside a line rather than at the start of one: the last line
     /// was delivered (or reported as overlong) without its newline. A later run that finds
     /// more bytes there must drop them up to the next newline (`skipRestOfLine()`), because
