@@ -16,6 +16,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // PostgreSQL's client library, for fleets (docs/fleet.md): linked only by ErrAnalyzePostgres.
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", providers: [.apt(["libpq-dev"])]),
+        .target(name: "ErrAnalyzePostgres", dependencies: ["CPostgres", "ErrAnalyzeKit"]),
         .target(
             name: "ErrAnalyzeKit",
             dependencies: ["CZlib", "CSQLite"],
@@ -33,6 +36,8 @@ let package = Package(
         .executableTarget(name: "erranalyze-microbench", dependencies: ["ErrAnalyzeKit"]),
         .testTarget(name: "ErrAnalyzeKitTests", dependencies: ["ErrAnalyzeKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ErrAnalyzeKit"]),
+        // Against a real server: ERRANALYZE_TEST_PG (see Scripts/pg-server).
+        .testTarget(name: "PostgresTests", dependencies: ["ErrAnalyzePostgres", "ErrAnalyzeKit"]),
     ],
     swiftLanguageModes: [.v5]
 )
