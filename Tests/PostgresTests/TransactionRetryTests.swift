@@ -1,0 +1,80 @@
+import ErrAnalyzePostgres
+import XCTest
+
+/// A serialization failure or deadlock runs the transaction again; other errors roll back.
+final class TransactionRetryTests: XCTestCase {
+    func testSerializationFailureIsRetriedAndCountsOnce() throws {
+        let db = try ScratchDatabase()
+        let connection = try db.connect()
+        let other = try db.connect()
+        try connection.execute("CREATE TABLE counter (id integer PRIMARY KEY, n bigint NOT NULL); INSERT INTO counter VALUES (1, 0)")
+        var attempts = 0
+        try connection.transaction(.repeatableRead) { connection in
+            attempts += 1
+            let n = try connection.query("SELECT n FROM counter WHERE id = 1").first!.int64(0)
+            // Another host commits between this one's read and write, once.
+            if attempts == 1 { try other.execute("UPDATE counter SET n = n + 100 WHERE id = 1") }
+            try connection.query("UPDATE counter SET n = $1 WHERE id = 1", [.int64(n + 1)])
+        }
+        XCTAssertEqual(attempts, 2)
+        XCTAssertEqual(connection.retriedTransactions, 1)
+        XCTAssertEqual(try connection.query("SELECT n FROM counter").first?.int64(0), 101)
+    }
+
+    func testDeadlockIsRetried() throws {
+        let db = try ScratchDatabase()
+        let a = try db.connect()
+        let b = try db.connect()
+        try a.execute("CREATE TABLE t (id integer PRIMARY KEY, n bigint NOT NULL); INSERT INTO t VALUES (1, 0), (2, 0)")
+        // b holds row 2 and will want row 1; a holds row 1 and wants row 2: one of them is the victim.
+        let failures = Failures()
+        try b.execute("BEGIN; UPDATE t SET n = n + 1 WHERE id = 2")
+        let other = Thread {
+            do {
+                usleep(300_000)  // a holds row 1 and waits for row 2 by now
+                try b.execute("UPDATE t SET n = n + 1 WHERE id = 1")
+                try b.execute("COMMIT")
+            } catch {
+                _ = try? b.execute("ROLLBACK")
+                failures.add(error)
+            }
+        }
+        other.start()
+        var attempts = 0
+        try a.transaction { a in
+            attempts += 1
+            try a.execute("UPDATE t SET n = n + 10 WHERE id = 1")
+            try a.execute("UPDATE t SET n = n + 10 WHERE id = 2")
+        }
+        try runAll([])
+        while !other.isFinished { usleep(5_000) }
+        let rows = try a.query("SELECT n FROM t ORDER BY id").rows.map { $0.int64(0) }
+        if failures.all.isEmpty {
+            // b committed; a was the deadlock victim and ran again.
+            XCTAssertEqual(attempts, 2)
+            XCTAssertEqual(rows, [11, 11])
+        } else {
+            // b was the victim: its error says so, a ran once.
+            XCTAssertEqual((failures.all[0] as? PostgresError)?.kind, .serialization, "\(failures.all)")
+            XCTAssertEqual(attempts, 1)
+            XCTAssertEqual(rows, [10, 10])
+        }
+    }
+
+    func testOtherErrorsRollBackAndAreNotRetried() throws {
+        let db = try ScratchDatabase()
+        let connection = try db.connect()
+        try connection.execute("CREATE TABLE t (id integer PRIMARY KEY)")
+        var attempts = 0
+        XCTAssertThrowsError(try connection.transaction { connection in
+            attempts += 1
+            try connection.execute("INSERT INTO t VALUES (1)")
+            try connection.execute("INSERT INTO t VALUES (1)")
+        }) { error in
+            XCTAssertEqual((error as! PostgresError).sqlState, "23505")
+        }
+        XCTAssertEqual(attempts, 1)
+        XCTAssertFalse(connection.inTransaction)
+        XCTAssertEqual(try connection.query("SELECT count(*) FROM t").first?.int(0), 0)
+    }
+}
