@@ -228,7 +228,13 @@ public enum PostgresMigrations {
 
     /// Reads the marker and version, or looks for other tables.
     public static func state(of connection: PostgresConnection) throws -> State {
-        let meta = try connection.query("SELECT to_regclass('erranalyze_meta') IS NOT NULL").first?.bool(0) ?? false
+        // From pg_class under the statement's snapshot, not to_regclass: after waiting for the
+        // migration lock, the catalogue cache may still say "no such table" about the one
+        // another host just created.
+        let meta = try connection.query("""
+            SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                           WHERE n.nspname = current_schema() AND c.relname = 'erranalyze_meta')
+            """).first?.bool(0) ?? false
         if meta {
             var values: [String: String] = [:]
             for row in try connection.query("SELECT key, value FROM erranalyze_meta").rows {

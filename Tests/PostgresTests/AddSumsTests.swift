@@ -5,7 +5,7 @@ import XCTest
 /// keys at the same moment; hourly partitions appear on demand and prune drops them.
 final class AddSumsTests: XCTestCase {
     private func migrated() throws -> (ScratchDatabase, PostgresConnection) {
-        let db = try ScratchDatabase()
+        let db = try ScratchDatabase(for: self)
         let connection = try db.connect()
         try PostgresMigrations.migrate(connection)
         return (db, connection)
@@ -26,7 +26,7 @@ final class AddSumsTests: XCTestCase {
     }
 
     func testSumsAddToWhatIsThere() throws {
-        let (_, connection) = try migrated()
+        let (db, connection) = try migrated()
         let hours: ClosedRange<Int64> = 490_000...490_047
         XCTAssertEqual(try PostgresPartitions.ensure(hours: hours.map { Int32($0) }, on: connection), 3)  // one month, three tables
         let rows = trafficRows(hours: hours, routes: 50, requests: 10)
@@ -75,7 +75,7 @@ final class AddSumsTests: XCTestCase {
     }
 
     func testMissingPartitionIsAnErrorAndPruneDropsWholeMonths() throws {
-        let (_, connection) = try migrated()
+        let (db, connection) = try migrated()
         var rows = AdditiveRows(.traffic)
         rows.append(490_000, 1, 1, 1, 200, 0, 0, 1, 0, 0)
         XCTAssertThrowsError(try connection.addSums(rows))  // no partition yet

@@ -29,8 +29,9 @@ final class ConnectionStringTests: XCTestCase {
         XCTAssertEqual(query.display, "postgresql://ingest:****@h/db")
         XCTAssertFalse(query.masking(query.raw, environment: [:]).contains("hunter22"))
 
-        let conninfo = ConnectionString("host=db.internal port=6432 user=ingest password='it''s \\'quoted\\'' dbname=fleet")!
+        let conninfo = ConnectionString("host=db.internal port=6432 user=ingest password='it\\'s quoted' dbname=fleet")!
         XCTAssertEqual(conninfo.options["host"], "db.internal")
+        XCTAssertEqual(conninfo.password, "it's quoted")
         XCTAssertEqual(conninfo.display, "postgresql://ingest:****@db.internal:6432/fleet")
         let plain = ConnectionString("host=h user=u password=abc123 dbname=d")!
         XCTAssertEqual(plain.masking("missing \"=\" after \"abc123\"", environment: [:]), "missing \"=\" after \"****\"")

@@ -4,7 +4,7 @@ import XCTest
 /// Queries, typed values, and connection failures each classified, with the password masked.
 final class PostgresConnectionTests: XCTestCase {
     func testParametersAndRowsRoundTrip() throws {
-        let db = try ScratchDatabase()
+        let db = try ScratchDatabase(for: self)
         let connection = try db.connect()
         XCTAssertTrue(connection.isConnected)
         XCTAssertGreaterThanOrEqual(connection.serverVersion, 150000)
@@ -29,7 +29,7 @@ final class PostgresConnectionTests: XCTestCase {
     }
 
     func testCopyInTextAndBinary() throws {
-        let db = try ScratchDatabase()
+        let db = try ScratchDatabase(for: self)
         let connection = try db.connect()
         try connection.execute("CREATE TABLE t (k bigint, v text)")
         let text = try connection.copyIn("COPY t FROM STDIN", format: .text) { writer in
@@ -55,10 +55,10 @@ final class PostgresConnectionTests: XCTestCase {
     }
 
     func testSQLErrorIsClassifiedAndConnectionStaysUsable() throws {
-        let db = try ScratchDatabase()
+        let db = try ScratchDatabase(for: self)
         let connection = try db.connect()
         XCTAssertThrowsError(try connection.execute("SELECT * FROM no_such_table")) { error in
-            let failure = error as! PostgresError
+            let failure = postgresError(error)
             XCTAssertEqual(failure.kind, .other)
             XCTAssertEqual(failure.sqlState, "42P01")
             XCTAssertTrue(failure.description.contains("no_such_table"), failure.description)
@@ -68,12 +68,12 @@ final class PostgresConnectionTests: XCTestCase {
     }
 
     func testWrongPasswordSaysAuthenticationFailedWithoutThePassword() throws {
-        let db = try ScratchDatabase()
+        let db = try ScratchDatabase(for: self)
         let role = try db.makeRole(password: "Right-Pass-1")
         XCTAssertNoThrow(try PostgresConnection(try TestServer.uri(user: role, password: "Right-Pass-1", database: db.name)))
         let uri = try TestServer.uri(user: role, password: "Wrong-Pass-2", database: db.name)
         XCTAssertThrowsError(try PostgresConnection(uri)) { error in
-            let failure = error as! PostgresError
+            let failure = postgresError(error)
             XCTAssertEqual(failure.kind, .authenticationFailed, failure.description)
             XCTAssertFalse(failure.description.contains("Wrong-Pass-2"), failure.description)
             XCTAssertTrue(failure.description.hasPrefix("postgresql://\(role):****@/\(db.name)?host="), failure.description)
@@ -82,8 +82,9 @@ final class PostgresConnectionTests: XCTestCase {
     }
 
     func testNoSuchDatabase() throws {
-        XCTAssertThrowsError(try PostgresConnection(try TestServer.uri(user: "erranalyze", database: "no_such_db_here"))) { error in
-            let failure = error as! PostgresError
+        let uri = try TestServer.uri(user: "erranalyze", database: "no_such_db_here")
+        XCTAssertThrowsError(try PostgresConnection(uri)) { error in
+            let failure = postgresError(error)
             XCTAssertEqual(failure.kind, .noSuchDatabase, failure.description)
             XCTAssertTrue(failure.description.contains("no_such_db_here"), failure.description)
         }
@@ -95,7 +96,7 @@ final class PostgresConnectionTests: XCTestCase {
         for uri in ["postgresql://erranalyze:Pw-991@/postgres?host=\(host)&port=1",
                     "postgresql://erranalyze:Pw-991@127.0.0.1:1/postgres"] {
             XCTAssertThrowsError(try PostgresConnection(uri)) { error in
-                let failure = error as! PostgresError
+                let failure = postgresError(error)
                 XCTAssertEqual(failure.kind, .unreachable, failure.description)
                 XCTAssertFalse(failure.description.contains("Pw-991"), failure.description)
                 XCTAssertTrue(failure.description.contains("****"), failure.description)
@@ -106,9 +107,10 @@ final class PostgresConnectionTests: XCTestCase {
     func testHostThatDoesNotResolveIsUnreachable() throws {
         _ = try TestServer.uri()
         XCTAssertThrowsError(try PostgresConnection("postgresql://ingest:Pw-77@fleet-db.invalid/erranalyze", connectTimeout: 3)) { error in
-            let failure = error as! PostgresError
+            let failure = postgresError(error)
             XCTAssertEqual(failure.kind, .unreachable, failure.description)
-            XCTAssertEqual(failure.server, "postgresql://ingest:****@fleet-db.invalid/erranalyze")
+            // The port libpq would have used is shown too.
+            XCTAssertEqual(failure.server, "postgresql://ingest:****@fleet-db.invalid:5432/erranalyze")
             XCTAssertTrue(failure.description.contains("fleet-db.invalid"), failure.description)
             XCTAssertFalse(failure.description.contains("Pw-77"), failure.description)
         }
@@ -124,11 +126,11 @@ final class PostgresConnectionTests: XCTestCase {
     }
 
     func testLostConnectionIsUnreachable() throws {
-        let db = try ScratchDatabase()
+        let db = try ScratchDatabase(for: self)
         let connection = try db.connect()
         try db.admin.query("SELECT pg_terminate_backend($1)", [.int32(connection.backendPID)])
         XCTAssertThrowsError(try connection.query("SELECT 1")) { error in
-            XCTAssertEqual((error as! PostgresError).kind, .unreachable, "\(error)")
+            XCTAssertEqual((postgresError(error)).kind, .unreachable, "\(error)")
         }
         XCTAssertFalse(connection.isConnected)
     }

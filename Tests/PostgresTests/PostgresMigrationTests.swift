@@ -8,7 +8,7 @@ final class PostgresMigrationTests: XCTestCase {
     /// nothing" compares.
     private func catalogue(_ connection: PostgresConnection) throws -> [String] {
         let relations = try connection.query("""
-            SELECT c.relkind || ' ' || c.relname || ' ' || coalesce(string_agg(a.attname || ':' || format_type(a.atttypid, a.atttypmod), ',' ORDER BY a.attnum), '')
+            SELECT c.relkind::text || ' ' || c.relname || ' ' || coalesce(string_agg(a.attname || ':' || format_type(a.atttypid, a.atttypmod), ',' ORDER BY a.attnum), '')
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
             WHERE n.nspname = 'public' GROUP BY c.relkind, c.relname ORDER BY c.relname
@@ -21,7 +21,7 @@ final class PostgresMigrationTests: XCTestCase {
     }
 
     func testFirstUseCreatesTheSchemaAndAgainChangesNothing() throws {
-        let db = try ScratchDatabase()
+        let db = try ScratchDatabase(for: self)
         let connection = try db.connect()
         XCTAssertEqual(try PostgresMigrations.state(of: connection), .empty)
         try PostgresMigrations.migrate(connection)
@@ -41,13 +41,14 @@ final class PostgresMigrationTests: XCTestCase {
     }
 
     func testNewerSchemaIsRefused() throws {
-        let db = try ScratchDatabase()
+        let db = try ScratchDatabase(for: self)
         let connection = try db.connect()
         try PostgresMigrations.migrate(connection)
         let newer = PostgresMigrations.currentVersion + 1
         try connection.execute("UPDATE erranalyze_meta SET value = '\(newer)' WHERE key = 'schema_version'")
-        XCTAssertThrowsError(try PostgresMigrations.migrate(try db.connect())) { error in
-            let failure = error as! PostgresError
+        let second = try db.connect()
+        XCTAssertThrowsError(try PostgresMigrations.migrate(second)) { error in
+            let failure = postgresError(error)
             XCTAssertEqual(failure.kind, .newerSchema)
             XCTAssertTrue(failure.description.contains("schema \(newer)"), failure.description)
             XCTAssertTrue(failure.description.hasPrefix("postgresql://erranalyze@/\(db.name)"), failure.description)
@@ -56,27 +57,27 @@ final class PostgresMigrationTests: XCTestCase {
     }
 
     func testAnotherProgramsDatabaseIsRefusedAndUntouched() throws {
-        let db = try ScratchDatabase()
+        let db = try ScratchDatabase(for: self)
         let connection = try db.connect()
         try connection.execute("CREATE TABLE invoices (id integer PRIMARY KEY, total numeric)")
         XCTAssertThrowsError(try PostgresMigrations.migrate(connection)) { error in
-            let failure = error as! PostgresError
+            let failure = postgresError(error)
             XCTAssertEqual(failure.kind, .notErrAnalyzeDatabase)
             XCTAssertTrue(failure.description.contains("invoices"), failure.description)
         }
         XCTAssertEqual(try connection.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").first?.int(0), 1)
 
         // A marker of another application is refused too.
-        let other = try ScratchDatabase()
+        let other = try ScratchDatabase(for: self)
         let otherConnection = try other.connect()
         try otherConnection.execute("CREATE TABLE erranalyze_meta (key text PRIMARY KEY, value text); INSERT INTO erranalyze_meta VALUES ('application', 'lookalike')")
         XCTAssertThrowsError(try PostgresMigrations.migrate(otherConnection)) { error in
-            XCTAssertEqual((error as! PostgresError).kind, .notErrAnalyzeDatabase)
+            XCTAssertEqual((postgresError(error)).kind, .notErrAnalyzeDatabase)
         }
     }
 
     func testTwoHostsMigratingAtOnceApplyItOnce() throws {
-        let db = try ScratchDatabase()
+        let db = try ScratchDatabase(for: self)
         let uri = try db.uri
         let failures = Failures()
         let threads = (0..<4).map { _ in

@@ -5,7 +5,7 @@ import XCTest
 /// a report role to read, and no more.
 final class PostgresPrivilegesTests: XCTestCase {
     func testIngestAndReportRolesDoTheirWorkAndNoMore() throws {
-        let db = try ScratchDatabase()
+        let db = try ScratchDatabase(for: self)
         let owner = try db.connect()
         try PostgresMigrations.migrate(owner)
         let ingestRole = try db.makeRole(password: "Ingest-Pw-1")
@@ -40,10 +40,10 @@ final class PostgresPrivilegesTests: XCTestCase {
             try connection.query("UPDATE hosts SET last_commit = 1 WHERE id = $1", [.int64(host)])
         }
         XCTAssertThrowsError(try ingest.execute("DROP TABLE traffic_daily")) { error in
-            XCTAssertEqual((error as! PostgresError).kind, .permissionDenied, "\(error)")
+            XCTAssertEqual((postgresError(error)).kind, .permissionDenied, "\(error)")
         }
         XCTAssertThrowsError(try PostgresPartitions.dropWhollyBefore(hour: 1_000_000, on: ingest)) { error in
-            XCTAssertEqual((error as! PostgresError).kind, .permissionDenied, "\(error)")
+            XCTAssertEqual((postgresError(error)).kind, .permissionDenied, "\(error)")
         }
 
         let report = try PostgresConnection(try TestServer.uri(user: reportRole, password: "Report-Pw-1", database: db.name))
@@ -54,10 +54,10 @@ final class PostgresPrivilegesTests: XCTestCase {
         XCTAssertEqual(try report.query("SELECT sum(requests) FROM daily_traffic").first?.int64(0), 7)
         XCTAssertEqual(try report.query("SELECT bytes_read FROM files").first?.int64(0), 20)
         XCTAssertThrowsError(try report.query("UPDATE traffic SET requests = 0")) { error in
-            XCTAssertEqual((error as! PostgresError).kind, .permissionDenied, "\(error)")
+            XCTAssertEqual((postgresError(error)).kind, .permissionDenied, "\(error)")
         }
         XCTAssertThrowsError(try PostgresPartitions.ensure(hours: [500_000], on: report)) { error in
-            XCTAssertEqual((error as! PostgresError).kind, .permissionDenied, "\(error)")
+            XCTAssertEqual((postgresError(error)).kind, .permissionDenied, "\(error)")
         }
     }
 }

@@ -38,16 +38,18 @@ enum TestServer {
     }
 }
 
-/// A fresh database for one test, dropped at the end (with the roles it made).
+/// A fresh database for one test, dropped when the test ends (with the roles it made).
 final class ScratchDatabase {
     let name: String
     let admin: PostgresConnection
     private var roles: [String] = []
 
-    init() throws {
+    init(for test: XCTestCase) throws {
         admin = try TestServer.admin()
         name = "erranalyze_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         try admin.execute("CREATE DATABASE \(name)")
+        // Kept alive to the test's end, whatever the test's last use of it.
+        test.addTeardownBlock { self.drop() }
     }
 
     var uri: String { get throws { try TestServer.uri(user: "erranalyze", database: name) } }
@@ -62,8 +64,13 @@ final class ScratchDatabase {
         return role
     }
 
-    deinit {
+    private func drop() {
         _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         for role in roles { _ = try? admin.execute("DROP ROLE IF EXISTS \(role)") }
     }
+}
+
+/// The error as a PostgresError, or one of kind `.other` saying what it was instead.
+func postgresError(_ error: Error) -> PostgresError {
+    (error as? PostgresError) ?? PostgresError(kind: .other, server: "(test)", detail: "not a PostgresError: \(error)")
 }

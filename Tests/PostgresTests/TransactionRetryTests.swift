@@ -4,7 +4,7 @@ import XCTest
 /// A serialization failure or deadlock runs the transaction again; other errors roll back.
 final class TransactionRetryTests: XCTestCase {
     func testSerializationFailureIsRetriedAndCountsOnce() throws {
-        let db = try ScratchDatabase()
+        let db = try ScratchDatabase(for: self)
         let connection = try db.connect()
         let other = try db.connect()
         try connection.execute("CREATE TABLE counter (id integer PRIMARY KEY, n bigint NOT NULL); INSERT INTO counter VALUES (1, 0)")
@@ -22,7 +22,7 @@ final class TransactionRetryTests: XCTestCase {
     }
 
     func testDeadlockIsRetried() throws {
-        let db = try ScratchDatabase()
+        let db = try ScratchDatabase(for: self)
         let a = try db.connect()
         let b = try db.connect()
         try a.execute("CREATE TABLE t (id integer PRIMARY KEY, n bigint NOT NULL); INSERT INTO t VALUES (1, 0), (2, 0)")
@@ -62,7 +62,7 @@ final class TransactionRetryTests: XCTestCase {
     }
 
     func testOtherErrorsRollBackAndAreNotRetried() throws {
-        let db = try ScratchDatabase()
+        let db = try ScratchDatabase(for: self)
         let connection = try db.connect()
         try connection.execute("CREATE TABLE t (id integer PRIMARY KEY)")
         var attempts = 0
@@ -71,7 +71,7 @@ final class TransactionRetryTests: XCTestCase {
             try connection.execute("INSERT INTO t VALUES (1)")
             try connection.execute("INSERT INTO t VALUES (1)")
         }) { error in
-            XCTAssertEqual((error as! PostgresError).sqlState, "23505")
+            XCTAssertEqual((postgresError(error)).sqlState, "23505")
         }
         XCTAssertEqual(attempts, 1)
         XCTAssertFalse(connection.inTransaction)
