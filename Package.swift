@@ -34,6 +34,8 @@ let package = Package(
         ),
         // Micro-benchmarks of the hot paths, for developers: `swift run -c release erranalyze-microbench`.
         .executableTarget(name: "erranalyze-microbench", dependencies: ["ErrAnalyzeKit"]),
+        // COPY+upsert of aggregate rows into PostgreSQL: `swift run -c release erranalyze-pgbench URI [ROWS]`.
+        .executableTarget(name: "erranalyze-pgbench", dependencies: ["ErrAnalyzePostgres"]),
         .testTarget(name: "ErrAnalyzeKitTests", dependencies: ["ErrAnalyzeKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ErrAnalyzeKit"]),
         // Against a real server: ERRANALYZE_TEST_PG (see Scripts/pg-server).

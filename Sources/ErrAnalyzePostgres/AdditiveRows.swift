@@ -47,6 +47,39 @@ public struct AdditiveRows {
         values.append(contentsOf: row)
     }
 
+    /// Sorts the rows by key and sums the rows that share a key, so that the server receives
+    /// each key once, already in the order it locks them (no GROUP BY, a cheap sort).
+    public mutating func sortAndMergeKeys() {
+        let width = table.width, keyWidth = table.keyColumns.count
+        let count = self.count
+        guard count > 1 else { return }
+        var order = Array(0..<Int32(count))
+        values.withUnsafeBufferPointer { v in
+            order.sort { a, b in
+                let x = Int(a) * width, y = Int(b) * width
+                for column in 0..<keyWidth where v[x + column] != v[y + column] {
+                    return v[x + column] < v[y + column]
+                }
+                return false
+            }
+        }
+        var merged: [Int64] = []
+        merged.reserveCapacity(values.count)
+        values.withUnsafeBufferPointer { v in
+            var last = -1  // start of the last row written to merged
+            for row in order {
+                let start = Int(row) * width
+                if last >= 0, (0..<keyWidth).allSatisfy({ merged[last + $0] == v[start + $0] }) {
+                    for column in keyWidth..<width { merged[last + column] += v[start + column] }
+                } else {
+                    last = merged.count
+                    merged.append(contentsOf: v[start..<start + width])
+                }
+            }
+        }
+        values = merged
+    }
+
     /// Appends one row from a buffer of `table.width` values (no variadic array).
     @inline(__always)
     public mutating func append<C: Collection>(contentsOf row: C) where C.Element == Int64 {
@@ -59,16 +92,19 @@ extension PostgresConnection {
     /// inserted. Rows may repeat a key (they are summed first).
     ///
     /// The fast path for many rows: COPY (binary) into a session-private staging table, then
-    /// one `INSERT … SELECT … GROUP BY key ORDER BY key ON CONFLICT DO UPDATE SET c = t.c +
-    /// excluded.c`. Every writer locks the rows it upserts in the same (key) order, so two hosts
+    /// one `INSERT … SELECT … ORDER BY key ON CONFLICT DO UPDATE SET c = t.c +
+    /// excluded.c`. The rows are first sorted and merged by key here (`sortAndMergeKeys`), so
+    /// the server neither groups nor sorts much. Every writer locks the rows it upserts in the same (key) order, so two hosts
     /// committing the same keys at the same moment wait for each other instead of deadlocking,
     /// and neither loses the other's counts. Outside a transaction it runs in its own. Partitions
     /// for the hours of a partitioned table must exist (`PostgresPartitions.ensure`).
     /// Returns the number of distinct keys written.
     @discardableResult
-    public func addSums(_ rows: AdditiveRows) throws -> Int64 {
-        guard !rows.isEmpty else { return 0 }
-        guard inTransaction else { return try transaction { try $0.addSums(rows) } }
+    public func addSums(_ unsorted: AdditiveRows) throws -> Int64 {
+        guard !unsorted.isEmpty else { return 0 }
+        guard inTransaction else { return try transaction { try $0.addSums(unsorted) } }
+        var rows = unsorted
+        rows.sortAndMergeKeys()
         let table = rows.table
         let stage = "erranalyze_stage_" + table.name
         let columns = table.keyColumns + table.counterColumns
@@ -90,11 +126,13 @@ extension PostgresConnection {
             }
         }
         let keys = table.keyColumns.joined(separator: ", ")
-        let sums = table.counterColumns.map { "sum(\($0))::bigint" }.joined(separator: ", ")
         let updates = table.counterColumns.map { "\($0) = \(table.name).\($0) + excluded.\($0)" }.joined(separator: ", ")
+        // The ORDER BY is what makes the lock order certain (the rows arrive sorted, so it is
+        // cheap); JIT compiling this plan costs more than it saves.
+        try execute("SET LOCAL jit = off")
         return try execute("""
             INSERT INTO \(table.name) (\(columns.joined(separator: ", ")))
-            SELECT \(keys), \(sums) FROM \(stage) GROUP BY \(keys) ORDER BY \(keys)
+            SELECT \(columns.joined(separator: ", ")) FROM \(stage) ORDER BY \(keys)
             ON CONFLICT (\(keys)) DO UPDATE SET \(updates)
             """).affectedRows
     }

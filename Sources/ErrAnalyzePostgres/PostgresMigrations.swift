@@ -153,7 +153,9 @@ public enum PostgresMigrations {
                     -- One creator at a time; look again once it is ours.
                     PERFORM pg_advisory_xact_lock(7306086361445937410);
                     CONTINUE WHEN EXISTS (SELECT 1 FROM erranalyze_partitions WHERE name = partition);
-                    EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s)', partition, parent,
+                    -- Room in each page so that adding to a counter is usually a HOT update (no new
+                    -- index entry): recent hours are updated by every ingest step.
+                    EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s) WITH (fillfactor = 80)', partition, parent,
                                    (extract(epoch FROM month) / 3600)::integer,
                                    (extract(epoch FROM month + interval '1 month') / 3600)::integer);
                     INSERT INTO erranalyze_partitions VALUES (partition, parent,
