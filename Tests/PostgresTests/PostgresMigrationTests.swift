@@ -102,6 +102,11 @@ final class Failures: @unchecked Sendable {
 /// Starts the threads and waits for all of them (a minute at most).
 func runAll(_ threads: [Thread], file: StaticString = #filePath, line: UInt = #line) throws {
     threads.forEach { $0.start() }
+    try waitAll(threads, file: file, line: line)
+}
+
+/// Waits for started threads to finish (a minute at most).
+func waitAll(_ threads: [Thread], file: StaticString = #filePath, line: UInt = #line) throws {
     let deadline = Date().addingTimeInterval(60)
     while threads.contains(where: { !$0.isFinished }) {
         guard Date() < deadline else { return XCTFail("threads still running after 60 s", file: file, line: line) }

@@ -26,12 +26,14 @@ final class TransactionRetryTests: XCTestCase {
         let a = try db.connect()
         let b = try db.connect()
         try a.execute("CREATE TABLE t (id integer PRIMARY KEY, n bigint NOT NULL); INSERT INTO t VALUES (1, 0), (2, 0)")
-        // b holds row 2 and will want row 1; a holds row 1 and wants row 2: one of them is the victim.
+        // b holds row 2; a takes row 1 and then wants row 2; b, told a holds row 1, wants it:
+        // a deadlock, whatever the timing. One of them is the victim.
         let failures = Failures()
+        let aHoldsRowOne = DispatchSemaphore(value: 0)
         try b.execute("BEGIN; UPDATE t SET n = n + 1 WHERE id = 2")
         let other = Thread {
+            aHoldsRowOne.wait()
             do {
-                usleep(300_000)  // a holds row 1 and waits for row 2 by now
                 try b.execute("UPDATE t SET n = n + 1 WHERE id = 1")
                 try b.execute("COMMIT")
             } catch {
@@ -44,10 +46,10 @@ final class TransactionRetryTests: XCTestCase {
         try a.transaction { a in
             attempts += 1
             try a.execute("UPDATE t SET n = n + 10 WHERE id = 1")
+            if attempts == 1 { aHoldsRowOne.signal() }
             try a.execute("UPDATE t SET n = n + 10 WHERE id = 2")
         }
-        try runAll([])
-        while !other.isFinished { usleep(5_000) }
+        try waitAll([other])
         let rows = try a.query("SELECT n FROM t ORDER BY id").rows.map { $0.int64(0) }
         if failures.all.isEmpty {
             // b committed; a was the deadlock victim and ran again.
