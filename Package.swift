@@ -9,8 +9,8 @@ let package = Package(
         .library(name: "ErrAnalyzeKit", targets: ["ErrAnalyzeKit"]),
     ],
     dependencies: [
-        // The only third-party dependency: the CLI's argument parsing. SQLite and zlib are
-        // Debian system libraries reached through the two module maps below.
+        // The only third-party dependency: the CLI's argument parsing. SQLite, zlib and libpq
+        // are Debian system libraries reached through the module maps below.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
