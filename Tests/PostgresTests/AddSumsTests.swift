@@ -102,6 +102,29 @@ final class AddSumsTests: XCTestCase {
         XCTAssertEqual(try connection.query("SELECT count(*) FROM pg_class WHERE relname LIKE 'traffic_2025%'").first?.int(0), 0)
     }
 
+    func testHostsCreatingTheSamePartitionsAtOnceMakeEachOnce() throws {
+        let (db, _) = try migrated()
+        let uri = try db.uri
+        let failures = Failures()
+        let created = Failures()
+        // Four hosts, the same three months (2025-11, 2025-12, 2026-01), at the same moment.
+        let threads = (0..<4).map { _ in
+            Thread {
+                do {
+                    let connection = try PostgresConnection(uri)
+                    let count = try PostgresPartitions.ensure(hours: [490_151, 490_152, 491_244], on: connection)
+                    created.add(NSError(domain: "created", code: count))
+                } catch { failures.add(error) }
+            }
+        }
+        try runAll(threads)
+        XCTAssertEqual(failures.all.map { "\($0)" }, [])
+        XCTAssertEqual(created.all.map { ($0 as NSError).code }.reduce(0, +), 9)
+        let connection = try db.connect()
+        XCTAssertEqual(try PostgresPartitions.list(on: connection).count, 9)
+        XCTAssertEqual(try connection.query("SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relkind = 'r'").first?.int(0), 9)
+    }
+
     func testInternedIDsAreStableAndSharedByHosts() throws {
         let (db, connection) = try migrated()
         let first = try connection.internedIDs(table: "routes", values: ["/b", "/a", "/quote\"back\\slash", "/nul\0byte", "/a"])
