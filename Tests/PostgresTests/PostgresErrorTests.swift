@@ -1,21 +1,21 @@
 import ErrAnalyzePostgres
-import XCTest
+import Testing
 
 /// SQLSTATEs and libpq's connection messages map to the neutral kinds the commands report.
-final class PostgresErrorTests: XCTestCase {
-    func testSQLStates() {
+@Suite struct PostgresErrorTests {
+    @Test func sqlStates() {
         let expected: [String: PostgresError.Kind] = [
             "40001": .serialization, "40P01": .serialization, "53100": .full, "53300": .busy, "55P03": .busy,
             "57014": .busy, "57P03": .busy, "3D000": .noSuchDatabase, "42501": .permissionDenied,
             "57P01": .unreachable, "08006": .unreachable, "08001": .unreachable, "28P01": .authenticationFailed,
             "28000": .authenticationFailed, "23505": .other, "42P01": .other,
         ]
-        for (state, kind) in expected { XCTAssertEqual(PostgresError.kind(sqlState: state), kind, state) }
-        XCTAssertTrue(PostgresError(kind: .serialization, server: "s", detail: "").isRetryable)
-        XCTAssertFalse(PostgresError(kind: .busy, server: "s", detail: "").isRetryable)
+        for (state, kind) in expected { #expect(PostgresError.kind(sqlState: state) == kind, "\(state)") }
+        #expect(PostgresError(kind: .serialization, server: "s", detail: "").isRetryable)
+        #expect(!PostgresError(kind: .busy, server: "s", detail: "").isRetryable)
     }
 
-    func testConnectionMessages() {
+    @Test func connectionMessages() {
         let expected: [(String, PostgresError.Kind)] = [
             ("connection to server at \"10.0.0.5\", port 5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?", .unreachable),
             ("could not translate host name \"db.invalid\" to address: Name or service not known", .unreachable),
@@ -29,13 +29,13 @@ final class PostgresErrorTests: XCTestCase {
             ("connection to server at \"h\", port 5432 failed: FATAL:  sorry, too many clients already", .busy),
             ("connection to server at \"h\", port 5432 failed: FATAL:  the database system is starting up", .busy),
         ]
-        for (message, kind) in expected { XCTAssertEqual(PostgresError.kind(connectionMessage: message), kind, message) }
+        for (message, kind) in expected { #expect(PostgresError.kind(connectionMessage: message) == kind, "\(message)") }
     }
 
-    func testMessageIsOneLineNamingTheServer() {
+    @Test func messageIsOneLineNamingTheServer() {
         let error = PostgresError(kind: .authenticationFailed, server: "postgresql://ingest:****@db:5432/erranalyze",
                                   detail: "password authentication failed for user \"ingest\"")
-        XCTAssertEqual(error.description,
-                       "postgresql://ingest:****@db:5432/erranalyze: authentication failed (password authentication failed for user \"ingest\")")
+        #expect(error.description
+                == "postgresql://ingest:****@db:5432/erranalyze: authentication failed (password authentication failed for user \"ingest\")")
     }
 }

@@ -1,11 +1,12 @@
 import ErrAnalyzePostgres
-import XCTest
+import Testing
 
 /// The GRANT statements of docs/fleet.md are enough for an ingest role to do its work and for
 /// a report role to read, and no more.
-final class PostgresPrivilegesTests: XCTestCase {
-    func testIngestAndReportRolesDoTheirWorkAndNoMore() throws {
-        let db = try ScratchDatabase(for: self)
+@Suite(TestServer.required) struct PostgresPrivilegesTests {
+    @Test func ingestAndReportRolesDoTheirWorkAndNoMore() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
         let owner = try db.connect()
         try PostgresMigrations.migrate(owner)
         let ingestRole = try db.makeRole(password: "Ingest-Pw-1")
@@ -19,10 +20,10 @@ final class PostgresPrivilegesTests: XCTestCase {
 
         let ingest = try PostgresConnection(try TestServer.uri(user: ingestRole, password: "Ingest-Pw-1", database: db.name))
         try PostgresMigrations.migrate(ingest)  // current already: only reads
-        let host = try ingest.internedIDs(table: "hosts", column: "name", values: ["web-1"])["web-1"]!
-        let route = try ingest.internedIDs(table: "routes", values: ["/v1/pay"])["/v1/pay"]!
-        let method = try ingest.internedIDs(table: "methods", values: ["POST"])["POST"]!
-        XCTAssertEqual(try PostgresPartitions.ensure(hours: [490_000], on: ingest), 3)
+        let host = try #require(try ingest.internedIDs(table: "hosts", column: "name", values: ["web-1"])["web-1"])
+        let route = try #require(try ingest.internedIDs(table: "routes", values: ["/v1/pay"])["/v1/pay"])
+        let method = try #require(try ingest.internedIDs(table: "methods", values: ["POST"])["POST"])
+        #expect(try PostgresPartitions.ensure(hours: [490_000], on: ingest) == 3)
         var traffic = AdditiveRows(.traffic)
         traffic.append(490_000, host, route, method, 503, 0, 0, 7, 7, 700)
         var daily = AdditiveRows(.trafficDaily)
@@ -39,25 +40,17 @@ final class PostgresPrivilegesTests: XCTestCase {
             try connection.query("UPDATE files SET bytes_read = 20 WHERE host_id = $1", [.int64(host)])
             try connection.query("UPDATE hosts SET last_commit = 1 WHERE id = $1", [.int64(host)])
         }
-        XCTAssertThrowsError(try ingest.execute("DROP TABLE traffic_daily")) { error in
-            XCTAssertEqual((postgresError(error)).kind, .permissionDenied, "\(error)")
-        }
-        XCTAssertThrowsError(try PostgresPartitions.dropWhollyBefore(hour: 1_000_000, on: ingest)) { error in
-            XCTAssertEqual((postgresError(error)).kind, .permissionDenied, "\(error)")
-        }
+        #expect(failure { try ingest.execute("DROP TABLE traffic_daily") }?.kind == .permissionDenied)
+        #expect(failure { try PostgresPartitions.dropWhollyBefore(hour: 1_000_000, on: ingest) }?.kind == .permissionDenied)
 
         let report = try PostgresConnection(try TestServer.uri(user: reportRole, password: "Report-Pw-1", database: db.name))
-        let row = try report.query("SELECT host, route, method, status, code, requests, duration_us FROM hourly_traffic").first!
-        XCTAssertEqual([row.string(0), row.string(1), row.string(2), row.string(3)], ["web-1", "/v1/pay", "POST", "503"])
-        XCTAssertNil(row.optionalString(4))
-        XCTAssertEqual(row.int64(5), 14)
-        XCTAssertEqual(try report.query("SELECT sum(requests) FROM daily_traffic").first?.int64(0), 7)
-        XCTAssertEqual(try report.query("SELECT bytes_read FROM files").first?.int64(0), 20)
-        XCTAssertThrowsError(try report.query("UPDATE traffic SET requests = 0")) { error in
-            XCTAssertEqual((postgresError(error)).kind, .permissionDenied, "\(error)")
-        }
-        XCTAssertThrowsError(try PostgresPartitions.ensure(hours: [500_000], on: report)) { error in
-            XCTAssertEqual((postgresError(error)).kind, .permissionDenied, "\(error)")
-        }
+        let row = try #require(try report.query("SELECT host, route, method, status, code, requests, duration_us FROM hourly_traffic").first)
+        #expect([row.string(0), row.string(1), row.string(2), row.string(3)] == ["web-1", "/v1/pay", "POST", "503"])
+        #expect(row.optionalString(4) == nil)
+        #expect(row.int64(5) == 14)
+        #expect(try report.query("SELECT sum(requests) FROM daily_traffic").first?.int64(0) == 7)
+        #expect(try report.query("SELECT bytes_read FROM files").first?.int64(0) == 20)
+        #expect(failure { try report.query("UPDATE traffic SET requests = 0") }?.kind == .permissionDenied)
+        #expect(failure { try PostgresPartitions.ensure(hours: [500_000], on: report) }?.kind == .permissionDenied)
     }
 }

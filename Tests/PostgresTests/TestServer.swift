@@ -1,23 +1,33 @@
 import ErrAnalyzePostgres
 import Foundation
-import XCTest
+import Testing
 
 /// The PostgreSQL server the tests use: `$ERRANALYZE_TEST_PG`, a superuser URI such as
-/// `Scripts/pg-server start` prints. Unset: each test says loudly that it skipped, and fails
-/// in CI (`CI=true`), where these tests must run.
+/// `Scripts/pg-server start` prints. Unset, the suites that need it are skipped with a loud
+/// note; in CI (`CI=true`) they run anyway and fail, since there they must run.
 enum TestServer {
     static let variable = "ERRANALYZE_TEST_PG"
+    static let skipNote = "POSTGRESQL TEST SKIPPED: \(variable) is not set (export \(variable)=$(Scripts/pg-server start))"
 
-    static func uri(file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        if let uri = environment[variable], !uri.isEmpty { return uri }
-        let message = "POSTGRESQL TEST SKIPPED: \(variable) is not set (export \(variable)=$(Scripts/pg-server start))"
-        if environment["CI"] == "true" {
-            XCTFail("\(message) — in CI these tests must run", file: file, line: line)
-        } else {
-            FileHandle.standardError.write(Data("\n*** \(message) ***\n\n".utf8))
+    static var configured: Bool { !(ProcessInfo.processInfo.environment[variable] ?? "").isEmpty }
+    static var inCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// The trait of every suite that needs the server.
+    static var required: ConditionTrait {
+        .enabled(Comment(rawValue: skipNote)) {
+            if configured || inCI { return true }
+            FileHandle.standardError.write(Data("\n*** \(skipNote) ***\n\n".utf8))
+            return false
         }
-        throw XCTSkip(message, file: file, line: line)
+    }
+
+    struct NotConfigured: Error, CustomStringConvertible {
+        var description: String { "\(TestServer.variable) is not set: in CI the PostgreSQL tests must run (.ci/run starts a server)" }
+    }
+
+    static func uri() throws -> String {
+        guard let uri = ProcessInfo.processInfo.environment[variable], !uri.isEmpty else { throw NotConfigured() }
+        return uri
     }
 
     static func admin() throws -> PostgresConnection {
@@ -38,18 +48,17 @@ enum TestServer {
     }
 }
 
-/// A fresh database for one test, dropped when the test ends (with the roles it made).
+/// A fresh database for one test; `drop()` it at the end (`defer`), with the roles it made.
 final class ScratchDatabase {
     let name: String
     let admin: PostgresConnection
     private var roles: [String] = []
+    private var dropped = false
 
-    init(for test: XCTestCase) throws {
+    init() throws {
         admin = try TestServer.admin()
         name = "erranalyze_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         try admin.execute("CREATE DATABASE \(name)")
-        // Kept alive to the test's end, whatever the test's last use of it.
-        test.addTeardownBlock { self.drop() }
     }
 
     var uri: String { get throws { try TestServer.uri(user: "erranalyze", database: name) } }
@@ -64,13 +73,51 @@ final class ScratchDatabase {
         return role
     }
 
-    private func drop() {
+    func drop() {
+        guard !dropped else { return }
+        dropped = true
         _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         for role in roles { _ = try? admin.execute("DROP ROLE IF EXISTS \(role)") }
     }
+
+    deinit { drop() }
 }
 
-/// The error as a PostgresError, or one of kind `.other` saying what it was instead.
-func postgresError(_ error: Error) -> PostgresError {
-    (error as? PostgresError) ?? PostgresError(kind: .other, server: "(test)", detail: "not a PostgresError: \(error)")
+/// The failure `body` throws, as a PostgresError (one of kind `.other` saying what it was if
+/// it is not one); records an issue and returns nil when nothing is thrown.
+func failure<T>(sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> T) -> PostgresError? {
+    do {
+        _ = try body()
+        Issue.record("expected a failure", sourceLocation: sourceLocation)
+        return nil
+    } catch {
+        return (error as? PostgresError) ?? PostgresError(kind: .other, server: "(test)", detail: "not a PostgresError: \(error)")
+    }
+}
+
+/// Errors collected from threads.
+final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [Error] = []
+    func add(_ error: Error) { lock.lock(); errors.append(error); lock.unlock() }
+    var all: [Error] { lock.lock(); defer { lock.unlock() }; return errors }
+    var descriptions: [String] { all.map { "\($0)" } }
+}
+
+/// Starts the threads and waits for all of them.
+func runAll(_ threads: [Thread], sourceLocation: SourceLocation = #_sourceLocation) {
+    threads.forEach { $0.start() }
+    waitAll(threads, sourceLocation: sourceLocation)
+}
+
+/// Waits for started threads to finish (a minute at most).
+func waitAll(_ threads: [Thread], sourceLocation: SourceLocation = #_sourceLocation) {
+    let deadline = Date().addingTimeInterval(60)
+    while threads.contains(where: { !$0.isFinished }) {
+        guard Date() < deadline else {
+            Issue.record("threads still running after 60 s", sourceLocation: sourceLocation)
+            return
+        }
+        usleep(5_000)
+    }
 }

@@ -1,28 +1,32 @@
+import Dispatch
 import ErrAnalyzePostgres
-import XCTest
+import Foundation
+import Testing
 
 /// A serialization failure or deadlock runs the transaction again; other errors roll back.
-final class TransactionRetryTests: XCTestCase {
-    func testSerializationFailureIsRetriedAndCountsOnce() throws {
-        let db = try ScratchDatabase(for: self)
+@Suite(TestServer.required) struct TransactionRetryTests {
+    @Test func serializationFailureIsRetriedAndCountsOnce() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
         let connection = try db.connect()
         let other = try db.connect()
         try connection.execute("CREATE TABLE counter (id integer PRIMARY KEY, n bigint NOT NULL); INSERT INTO counter VALUES (1, 0)")
         var attempts = 0
         try connection.transaction(.repeatableRead) { connection in
             attempts += 1
-            let n = try connection.query("SELECT n FROM counter WHERE id = 1").first!.int64(0)
+            let n = try #require(try connection.query("SELECT n FROM counter WHERE id = 1").first).int64(0)
             // Another host commits between this one's read and write, once.
             if attempts == 1 { try other.execute("UPDATE counter SET n = n + 100 WHERE id = 1") }
             try connection.query("UPDATE counter SET n = $1 WHERE id = 1", [.int64(n + 1)])
         }
-        XCTAssertEqual(attempts, 2)
-        XCTAssertEqual(connection.retriedTransactions, 1)
-        XCTAssertEqual(try connection.query("SELECT n FROM counter").first?.int64(0), 101)
+        #expect(attempts == 2)
+        #expect(connection.retriedTransactions == 1)
+        #expect(try connection.query("SELECT n FROM counter").first?.int64(0) == 101)
     }
 
-    func testDeadlockIsRetried() throws {
-        let db = try ScratchDatabase(for: self)
+    @Test func deadlockIsRetried() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
         let a = try db.connect()
         let b = try db.connect()
         try a.execute("CREATE TABLE t (id integer PRIMARY KEY, n bigint NOT NULL); INSERT INTO t VALUES (1, 0), (2, 0)")
@@ -49,34 +53,36 @@ final class TransactionRetryTests: XCTestCase {
             if attempts == 1 { aHoldsRowOne.signal() }
             try a.execute("UPDATE t SET n = n + 10 WHERE id = 2")
         }
-        try waitAll([other])
+        waitAll([other])
         let rows = try a.query("SELECT n FROM t ORDER BY id").rows.map { $0.int64(0) }
         if failures.all.isEmpty {
             // b committed; a was the deadlock victim and ran again.
-            XCTAssertEqual(attempts, 2)
-            XCTAssertEqual(rows, [11, 11])
+            #expect(attempts == 2)
+            #expect(rows == [11, 11])
         } else {
             // b was the victim: its error says so, a ran once.
-            XCTAssertEqual((failures.all[0] as? PostgresError)?.kind, .serialization, "\(failures.all)")
-            XCTAssertEqual(attempts, 1)
-            XCTAssertEqual(rows, [10, 10])
+            #expect((failures.all[0] as? PostgresError)?.kind == .serialization, "\(failures.descriptions)")
+            #expect(attempts == 1)
+            #expect(rows == [10, 10])
         }
     }
 
-    func testOtherErrorsRollBackAndAreNotRetried() throws {
-        let db = try ScratchDatabase(for: self)
+    @Test func otherErrorsRollBackAndAreNotRetried() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
         let connection = try db.connect()
         try connection.execute("CREATE TABLE t (id integer PRIMARY KEY)")
         var attempts = 0
-        XCTAssertThrowsError(try connection.transaction { connection in
-            attempts += 1
-            try connection.execute("INSERT INTO t VALUES (1)")
-            try connection.execute("INSERT INTO t VALUES (1)")
-        }) { error in
-            XCTAssertEqual((postgresError(error)).sqlState, "23505")
+        let error = failure {
+            try connection.transaction { connection in
+                attempts += 1
+                try connection.execute("INSERT INTO t VALUES (1)")
+                try connection.execute("INSERT INTO t VALUES (1)")
+            }
         }
-        XCTAssertEqual(attempts, 1)
-        XCTAssertFalse(connection.inTransaction)
-        XCTAssertEqual(try connection.query("SELECT count(*) FROM t").first?.int(0), 0)
+        #expect(error?.sqlState == "23505")
+        #expect(attempts == 1)
+        #expect(!connection.inTransaction)
+        #expect(try connection.query("SELECT count(*) FROM t").first?.int(0) == 0)
     }
 }
