@@ -123,6 +123,17 @@ public final class PostgresConnection {
         return PostgresError(kind: kind, server: server, detail: PostgresError.oneLine(message))
     }
 
+    /// Connects again with the same settings (after the server restarted or the connection
+    /// dropped): a new session, so temporary tables and session settings are gone.
+    public func reconnect() throws {
+        PQreset(handle)
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = connectionString.masking(String(cString: PQerrorMessage(handle)))
+            throw PostgresError(kind: PostgresError.kind(connectionMessage: message), server: server,
+                                detail: PostgresError.oneLine(message))
+        }
+    }
+
     // MARK: State
 
     /// Whether the connection is still up (false after the server went away).

@@ -126,5 +126,8 @@ import Testing
         let error = failure { try connection.query("SELECT 1") }
         #expect(error?.kind == .unreachable, "\(String(describing: error))")
         #expect(!connection.isConnected)
+        try connection.reconnect()
+        #expect(connection.isConnected)
+        #expect(try connection.query("SELECT 2").first?.int(0) == 2)
     }
 }
