@@ -15,7 +15,11 @@ public enum PostgresPartitions {
             if months.insert(month).inserted { sample.append(hour) }
         }
         guard !sample.isEmpty else { return 0 }
-        precondition(!connection.inTransaction, "PostgresPartitions.ensure holds the parent tables' lock to its commit: call it outside a transaction")
+        guard !connection.inTransaction else {
+            // Inside a longer transaction, the parent tables would stay locked to its end.
+            throw PostgresError(kind: .other, server: connection.server,
+                                detail: "partitions are created in their own transaction: call PostgresPartitions.ensure before BEGIN")
+        }
         let array = "{" + sample.map(String.init).joined(separator: ",") + "}"
         return try connection.query("SELECT erranalyze_ensure_partitions($1::integer[])", [.text(array)]).first?.int(0) ?? 0
     }

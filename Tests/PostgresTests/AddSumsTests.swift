@@ -91,6 +91,10 @@ import Testing
         let hours: [Int32] = [490_151, 490_152, 491_244]
         #expect(try PostgresPartitions.ensure(hours: hours, on: connection) == 9)
         #expect(try PostgresPartitions.ensure(hours: hours, on: connection) == 0)
+        // Never inside a transaction: it would hold the parents' lock to that transaction's end.
+        try connection.execute("BEGIN")
+        #expect(failure { try PostgresPartitions.ensure(hours: [500_000], on: connection) } != nil)
+        try connection.execute("ROLLBACK")
         let traffic = try PostgresPartitions.list(on: connection).filter { $0.parent == "traffic" }
         #expect(traffic.map(\.name) == ["traffic_2025_11", "traffic_2025_12", "traffic_2026_01"])
         #expect(traffic[1].firstHour == 490_152)
