@@ -31,18 +31,28 @@ public struct TrafficFilter: Sendable, Equatable {
     public var statuses: [StatusRange]
     /// Request methods, compared without regard to case.
     public var methods: [String]
+    /// Hosts (`report --host`): names, or patterns with `*`; compared exactly otherwise.
+    public var hosts: [String]
 
-    public init(routes: [String] = [], codes: [String] = [], statuses: [StatusRange] = [], methods: [String] = []) {
+    public init(routes: [String] = [], codes: [String] = [], statuses: [StatusRange] = [], methods: [String] = [],
+                hosts: [String] = []) {
         self.routes = routes
         self.codes = codes
         self.statuses = statuses
         self.methods = methods
+        self.hosts = hosts
     }
 
-    public var isEmpty: Bool { routes.isEmpty && codes.isEmpty && statuses.isEmpty && methods.isEmpty }
+    public var isEmpty: Bool { routes.isEmpty && codes.isEmpty && statuses.isEmpty && methods.isEmpty && hosts.isEmpty }
 
     public func matches(_ group: TrafficGroup) -> Bool {
+        matches(host: group.host) &&
         matches(status: group.status) && matches(method: group.method) && matches(code: group.code) && matches(route: group.route)
+    }
+
+    /// Whether `host` is one of `hosts` (always, when none are given).
+    public func matches(host: String) -> Bool {
+        hosts.isEmpty || hosts.contains { HostPattern($0).matches(host) }
     }
 
     public func matches(status: Int) -> Bool {
@@ -89,9 +99,15 @@ struct RoutePattern {
 
     func matches(_ route: String) -> Bool {
         guard let parts else { return route == text || route == templated }
-        // `*` matches any run of characters: the pieces between stars must appear in order,
-        // the first at the start and the last at the end.
-        var rest = Substring(route)
+        return StarPattern.matches(parts, route)
+    }
+}
+
+/// `*` matches any run of characters (`/` included): the pieces between stars must appear
+/// in order, the first at the start and the last at the end.
+enum StarPattern {
+    static func matches(_ parts: [Substring], _ text: String) -> Bool {
+        var rest = Substring(text)
         for (index, part) in parts.enumerated() {
             if index == 0 {
                 guard rest.hasPrefix(part) else { return false }
@@ -104,6 +120,22 @@ struct RoutePattern {
             }
         }
         return rest.isEmpty
+    }
+}
+
+/// One `--host` value: a host name, or a pattern with `*` (`web-*`, `shop/*`).
+public struct HostPattern: Sendable {
+    public let text: String
+    private let parts: [Substring]?
+
+    public init(_ text: String) {
+        self.text = text
+        parts = text.contains("*") ? text.split(separator: "*", omittingEmptySubsequences: false) : nil
+    }
+
+    public func matches(_ host: String) -> Bool {
+        guard let parts else { return host == text }
+        return StarPattern.matches(parts, host)
     }
 }
 

@@ -121,6 +121,8 @@ public struct TrafficGroup: Sendable, Equatable {
     public var code: String?
     public var flags: UInt8
     public var counts: TrafficCounts
+    /// The host whose traffic this is (the machine that ingested it, or `--host`).
+    public var host: String = ""
 }
 
 /// Requests in one hour with one status.
