@@ -10,7 +10,15 @@ struct DatabaseOptions: ParsableArguments {
         valueName: "path"))
     var db: String?
 
-    var path: String {
-        db ?? SQLiteStore.defaultPath(environment: ProcessInfo.processInfo.environment)
+    /// The database to use; with no --db and no usable default (HOME unset), one line and
+    /// exit status 2.
+    func path() throws -> String {
+        if let db { return db }
+        do {
+            return try SQLiteStore.defaultPath(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(2)
+        }
     }
 }
