@@ -177,11 +177,13 @@ import Testing
         #expect(check.stdout.contains("DAMAGED") || check.stderr.contains("damaged"), "\(check.stdout) \(check.stderr)")
 
         // A report that meets the damage: one line, what happened and what to do; SQL only when asked.
-        let report = try h.run(["report"])
+        // Hours rather than whole days: the hourly rows, where the damage is, are read.
+        let damagedHours = ["report", "--tz", "UTC", "--since", "2015-05-17T10:00:00Z", "--until", "2015-05-17T13:00:00Z"]
+        let report = try h.run(damagedHours)
         #expect(report.status == 1)
         #expect(report.stderr.contains("status --check"), "\(report.stderr)")
         #expect(report.stderr.split(separator: "\n").count == 1 && !report.stderr.contains("SELECT"), "\(report.stderr)")
-        let debug = try h.run(["report"], environment: ["ERRANALYZE_DEBUG": "1"])
+        let debug = try h.run(damagedHours, environment: ["ERRANALYZE_DEBUG": "1"])
         #expect(debug.stderr.contains("[SQL: SELECT"), "\(debug.stderr)")
         #expect(debug.stderr.split(separator: "\n").count == 1, "\(debug.stderr)")
     }
