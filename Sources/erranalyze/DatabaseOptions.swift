@@ -6,7 +6,7 @@ import Foundation
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "The database file.",
-        discussion: "Default: $ERRANALYZE_DB, else $XDG_DATA_HOME/erranalyze/erranalyze.sqlite (~/.local/share/…).",
+        discussion: "Default: $ERRANALYZE_DB, else $XDG_DATA_HOME/erranalyze/erranalyze.sqlite (~/.local/share/…); with HOME unset, none.",
         valueName: "path"))
     var db: String?
 
