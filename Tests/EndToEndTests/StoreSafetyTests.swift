@@ -119,6 +119,12 @@ import Testing
         #expect(last.status == 0, "the owner still writes after the reader: \(last.stderr)")
         #expect(try h.jsonReport().int("totals.requests") == 9500)
 
+        // A reader that tries to write: one line, before anything is read.
+        let writes = try Self.run(as: "ea-reader", ["ingest", "--db", h.db, h.path("c.log")])
+        #expect(writes.status == 1)
+        #expect(writes.stderr.contains("user ea-reader may not write the database: run as its owner"), "\(writes.stderr)")
+        #expect(writes.stderr.split(separator: "\n").count == 1, "\(writes.stderr)")
+
         // Without the group's permission: one line naming what is missing.
         try h.shell("runuser -u ea-owner -- chmod 0600 '\(h.db)'")
         let refused = try Self.run(as: "ea-reader", ["report", "--db", h.db])

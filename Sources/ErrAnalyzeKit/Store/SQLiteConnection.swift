@@ -34,8 +34,7 @@ public struct StoreError: Error, CustomStringConvertible {
                 + "or move it aside and ingest the logs again"
         }
         if code == SQLITE_READONLY {
-            return "this user cannot write to it; run as its owner, or check the permissions of the database, "
-                + "its -wal and -shm files and its folder"
+            return "run as its owner, or check the permissions of the database, its -wal and -shm files and its folder"
         }
         if code == SQLITE_CANTOPEN || code == SQLITE_PERM || code == SQLITE_AUTH {
             return "check the permissions of the database, its -wal and -shm files and its folder"

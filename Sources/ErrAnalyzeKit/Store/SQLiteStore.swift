@@ -40,6 +40,11 @@ public final class SQLiteStore: AggregateStore {
     }
 
     private func prepareForWriting() throws {
+        // SQLite opens a file it may not write read-only without a word; the first commit
+        // would then fail deep in a file. Say it now.
+        if sqlite3_db_readonly(connection.handle, "main") == 1 {
+            throw StoreError(message: "\(connection.path): \(DatabaseFiles.userName()) may not write the database", code: SQLITE_READONLY)
+        }
         // Never touch another program's database (the migrations are atomic: a database of
         // ours at version 0 has no tables).
         if try Migrations.version(of: connection) == 0, let table = try SchemaCheck.firstTable(connection) {
