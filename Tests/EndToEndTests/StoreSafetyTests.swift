@@ -30,12 +30,23 @@ import Testing
             #expect(other.status == 75, "\(name) names the same database: it must wait for the same lock: \(other.stderr)")
             #expect(other.stderr.contains("pid \(holder.process.processIdentifier)"), "\(other.stderr)")
         }
-        input.fileHandleForWriting.write(Corpus.text(1000..<1100))
+        try Self.feed(input, Corpus.text(1000..<1100))
         try input.fileHandleForWriting.close()
         #expect(holder.wait().status == 0)
         // Through the link, once the lock is free.
         try h.ingest([], ["--db", h.path("hard.sqlite"), h.path("more.log")])
         #expect(try h.jsonReport().int("totals.requests") == 210)
+    }
+
+    /// Writes to a child's standard input; a child that already exited is a failed
+    /// expectation, not a SIGPIPE that ends the whole test run.
+    static func feed(_ pipe: Pipe, _ data: Data) throws {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            try pipe.fileHandleForWriting.write(contentsOf: data)
+        } catch {
+            Issue.record("the process reading the pipe ended early: \(error)")
+        }
     }
 
     // MARK: 3. A report is one snapshot
@@ -110,7 +121,7 @@ import Testing
         // The owner's next ingest still writes; a reader in the middle of an ingest still reads.
         let input = Pipe()
         let live = try Self.start(as: "ea-owner", ["ingest", "--quiet", "--db", h.db, "-"], stdin: input)
-        input.fileHandleForWriting.write(Corpus.text(9000..<9500))
+        try Self.feed(input, Corpus.text(9000..<9500))
         let during = try Self.run(as: "ea-reader", ["report", "--format", "json", "--db", h.db])
         #expect(during.status == 0, "a reader during the owner's ingest: \(during.stderr)")
         try input.fileHandleForWriting.close()
