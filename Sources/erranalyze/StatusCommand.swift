@@ -54,8 +54,15 @@ struct StatusCommand: ParsableCommand {
         do {
             status = try store.status()
         } catch {
-            Terminal.error("\(error)")
-            if let problems { Terminal.output(Self.integrityText(problems)) }
+            // Damage found by --check is reported below, whole; the first query to meet it
+            // would only say "malformed" and send the reader to --check.
+            guard let problems, !problems.isEmpty else {
+                Terminal.error("\(error)")
+                throw ExitCode(1)
+            }
+            Terminal.output(Self.integrityText(problems))
+            Terminal.error("\(path): the database is damaged (\(problems.count) \(problems.count == 1 ? "problem" : "problems") found); "
+                + "restore it from a backup, or move it aside and ingest the logs again")
             throw ExitCode(1)
         }
         switch format {
