@@ -42,7 +42,8 @@ public struct StoreError: Error, CustomStringConvertible {
         return nil
     }
 
-    /// The database file is damaged (or is not a database at all).
+    /// The database file is damaged (SQLITE_NOTADB, a file that is no database at all, is
+    /// `isNotADatabase`).
     public var isCorrupt: Bool { code == SQLITE_CORRUPT }
 
     /// The database is locked by another process for longer than the busy timeout.
@@ -90,7 +91,6 @@ public struct StoreError: Error, CustomStringConvertible {
     /// The file is not an SQLite database.
     public var isNotADatabase: Bool { code == SQLITE_NOTADB }
 }
-
 
 /// A thin, owned wrapper around one `sqlite3*` connection: just what the store needs
 /// (prepared statements, transactions, errors with messages), nothing clever.

@@ -51,7 +51,8 @@ public final class SQLiteStore: AggregateStore {
             throw StoreError(message: "\(connection.path): an SQLite database of another program (it has a table '\(table)'); not an erranalyze database", code: 0)
         }
         // cell_size_check: every page read is checked more closely, so that damage on the
-        // pages a commit touches stops it rather than spreading.
+        // pages a commit touches stops it rather than spreading. journal_size_limit: the kept
+        // -wal (keepWriteAheadLogFiles) is emptied when the writer closes, not left at its size.
         try connection.execute("""
             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
             PRAGMA cell_size_check = ON; PRAGMA journal_size_limit = 67108864;
