@@ -18,10 +18,13 @@ public struct StoreError: Error, CustomStringConvertible {
     /// Set once at start-up, before any thread runs, by the command line.
     nonisolated(unsafe) public static var showsStatements = false
 
-    public var description: String {
+    public var description: String { description(showingStatement: Self.showsStatements) }
+
+    /// One line: the message, the advice, and the failed statement when asked for.
+    public func description(showingStatement: Bool) -> String {
         var text = message
         if let advice { text += ": " + advice }
-        if Self.showsStatements, let statement {
+        if showingStatement, let statement {
             text += " [SQL: " + statement.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ") + "]"
         }
         return text

@@ -119,9 +119,8 @@ import Testing
             Issue.record("the statement should fail")
         } catch let error as StoreError {
             #expect(!"\(error)".contains("\n") && !"\(error)".contains("SELECT"), "\(error)")
-            StoreError.showsStatements = true
-            defer { StoreError.showsStatements = false }
-            #expect("\(error)".hasSuffix("[SQL: SELECT nothing FROM nowhere]"), "\(error)")
+            let verbose = error.description(showingStatement: true)
+            #expect(verbose.hasSuffix("[SQL: SELECT nothing FROM nowhere]") && !verbose.contains("\n"), "\(verbose)")
         }
     }
 }
