@@ -6,11 +6,19 @@ import Foundation
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "The database file.",
-        discussion: "Default: $ERRANALYZE_DB, else $XDG_DATA_HOME/erranalyze/erranalyze.sqlite (~/.local/share/…).",
+        discussion: "Default: $ERRANALYZE_DB, else $XDG_DATA_HOME/erranalyze/erranalyze.sqlite (~/.local/share/…); with HOME unset, none.",
         valueName: "path"))
     var db: String?
 
-    var path: String {
-        db ?? SQLiteStore.defaultPath(environment: ProcessInfo.processInfo.environment)
+    /// The database to use; with no --db and no usable default (HOME unset), one line and
+    /// exit status 2.
+    func path() throws -> String {
+        if let db { return db }
+        do {
+            return try SQLiteStore.defaultPath(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(2)
+        }
     }
 }

@@ -28,6 +28,8 @@ struct ErrAnalyze: ParsableCommand {
 
     /// ArgumentParser's own usage-error status is 64 (EX_USAGE); erranalyze's contract is 2.
     static func main() {
+        // ERRANALYZE_DEBUG=1: database errors also show the SQL statement that failed.
+        StoreError.showsStatements = ProcessInfo.processInfo.environment["ERRANALYZE_DEBUG"] == "1"
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -131,11 +131,11 @@ struct IngestCommand: ParsableCommand {
         let crash = DebugCrash(environment["ERRANALYZE_DEBUG_KILL"])
         if let crash, crash.afterCommit { options.afterCommit = { if $0 == crash.commit { DebugCrash.die() } } }
 
-        let path = database.path
+        let path = try database.path()
         let lock = try WriterLock.acquire(for: path, wait: !noWait, quiet: quiet, purpose: "ingest")
         let store: SQLiteStore
         do {
-            store = try SQLiteStore(path: path)
+            store = try SQLiteStore(path: path, holding: lock)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)

@@ -75,7 +75,7 @@ struct PruneCommand: ParsableCommand {
         let cutoff = Self.cutoff(olderThan, now: now)!
         // Whole hours only: an hour is removed when all of it is before the cutoff.
         let beforeHour = Int32(clamping: cutoff >= 0 ? cutoff / 3600 : (cutoff - 3599) / 3600)
-        let path = database.path
+        let path = try database.path()
         guard access(path, F_OK) == 0 else {
             Terminal.error("\(path): no database here yet (nothing to prune)")
             throw ExitCode(1)
@@ -83,7 +83,7 @@ struct PruneCommand: ParsableCommand {
         let lock = try WriterLock.acquire(for: path, wait: !noWait, quiet: quiet, purpose: "prune")
         defer { withExtendedLifetime(lock) {} }
         do {
-            let store = try SQLiteStore(path: path)
+            let store = try SQLiteStore(path: path, holding: lock)
             let sizeBefore = store.fileSize()
             let result = try store.prune(beforeHour: beforeHour, now: now, dryRun: dryRun)
             if !quiet { Terminal.output(Self.describe(result)) }

@@ -193,7 +193,7 @@ struct ReportCommand: ParsableCommand {
         let classifier = try makeClassifier()
         let report: Report
         do {
-            let store = try SQLiteStore(path: database.path, readOnly: true)
+            let store = try SQLiteStore(path: try database.path(), readOnly: true)
             report = try ReportBuilder(store: store, classifier: classifier).build(options)
         } catch let exit as ExitCode {
             throw exit

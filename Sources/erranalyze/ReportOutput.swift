@@ -20,10 +20,20 @@ enum ReportOutput {
         var description: String
     }
 
+    /// A new file is created 0600 whatever the umask (a report names routes, clients and
+    /// error samples); a file that exists keeps its mode, owner and group, so that one made
+    /// readable on purpose (`install -m 0644 /dev/null FILE`) stays readable.
     static func writeAtomically(_ text: String, to path: String) throws {
         let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw WriteError(description: "\(path): cannot write (\(String(cString: strerror(errno))))") }
+        var existing = stat()
+        if stat(path, &existing) == 0 && (existing.st_mode & S_IFMT) == S_IFREG {
+            _ = fchown(fd, existing.st_uid, existing.st_gid)
+            _ = fchmod(fd, existing.st_mode & 0o7777)
+        } else {
+            _ = fchmod(fd, 0o600)
+        }
         var ok = true
         var failure = ""
         let bytes = Array(text.utf8)

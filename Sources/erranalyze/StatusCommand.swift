@@ -12,11 +12,16 @@ struct StatusCommand: ParsableCommand {
         then malformed lines by reason with an example, the hours the aggregates
         cover, and the last prune. Reads only: works while an ingest runs.
 
+        --check also reads every page of the database and compares every index
+        with its table (PRAGMA integrity_check), and lists any damage.
+
         Examples:
           erranalyze status
+          erranalyze status --check
           erranalyze status --format json | jq '.files[] | {path, bytes_read}'
 
-        Exit status: 0 ok; 1 the database cannot be read; 2 usage error.
+        Exit status: 0 ok; 1 the database cannot be read, or --check found damage;
+        2 usage error.
         """
     )
 
@@ -29,23 +34,52 @@ struct StatusCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Output format: text or json (schema erranalyze.status/v1).", valueName: "format"))
     var format: Format = .text
 
+    @Flag(name: .long, help: "Also check the whole database for damage (PRAGMA integrity_check); exit status 1 if damaged.")
+    var check = false
+
     func run() throws {
-        let status: StoreStatus
+        // Reads only: a database made by an older erranalyze is refused (its owner's next
+        // ingest upgrades it), and nothing is ever created or written.
+        let path = try database.path()
+        let store: SQLiteStore
+        var problems: [String]?
         do {
-            var store = try SQLiteStore(path: database.path, readOnly: true)
-            if try store.needsMigration() {
-                // Made by an older erranalyze: upgrade it (as ingest would) to read it.
-                store = try SQLiteStore(path: database.path)
-            }
-            status = try store.status()
+            store = try SQLiteStore(path: path, readOnly: true)
+            if check { problems = try store.integrityProblems(full: true) }
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)
         }
-        switch format {
-        case .text: Terminal.output(Self.text(status, now: Int64(Date().timeIntervalSince1970)))
-        case .json: Terminal.output(Self.json(status))
+        let status: StoreStatus
+        do {
+            status = try store.status()
+        } catch {
+            // Damage found by --check is reported below, whole; the first query to meet it
+            // would only say "malformed" and send the reader to --check.
+            guard let problems, !problems.isEmpty else {
+                Terminal.error("\(error)")
+                throw ExitCode(1)
+            }
+            Terminal.output(Self.integrityText(problems))
+            Terminal.error("\(path): the database is damaged (\(problems.count) \(problems.count == 1 ? "problem" : "problems") found); "
+                + "restore it from a backup, or move it aside and ingest the logs again")
+            throw ExitCode(1)
         }
+        switch format {
+        case .text: Terminal.output(Self.text(status, now: Int64(Date().timeIntervalSince1970)) + (problems.map(Self.integrityText) ?? ""))
+        case .json: Terminal.output(Self.json(status, integrity: problems))
+        }
+        if let problems, !problems.isEmpty {
+            Terminal.error("\(status.path): the database is damaged (\(problems.count) \(problems.count == 1 ? "problem" : "problems") found); "
+                + "restore it from a backup, or move it aside and ingest the logs again")
+            throw ExitCode(1)
+        }
+    }
+
+    static func integrityText(_ problems: [String]) -> String {
+        guard !problems.isEmpty else { return "\nIntegrity    ok (every page and index checked)\n" }
+        return "\nIntegrity    DAMAGED: \(problems.count) \(problems.count == 1 ? "problem" : "problems")\n"
+            + problems.map { "  \($0)\n" }.joined()
     }
 
     // MARK: Text
@@ -180,6 +214,10 @@ struct StatusCommand: ParsableCommand {
             var at: String
             var before: String
         }
+        struct Integrity: Encodable {
+            var ok: Bool
+            var problems: [String]
+        }
         var schema = "erranalyze.status/v1"
         var database: Database
         var last_ingest: String?
@@ -188,9 +226,11 @@ struct StatusCommand: ParsableCommand {
         var totals: Totals
         var files: [File]
         var malformed: [Malformed]
+        /// Only with --check.
+        var integrity: Integrity?
     }
 
-    static func json(_ s: StoreStatus) -> String {
+    static func json(_ s: StoreStatus, integrity: [String]? = nil) -> String {
         let iso = { (t: Int64) in TimeFormatting.iso8601(t) }
         let entries = s.files
         let value = JSONStatus(
@@ -212,7 +252,8 @@ struct StatusCommand: ParsableCommand {
             malformed: s.malformed.map { m in
                 .init(reason: m.reason.name, description: m.reason.description, count: m.count, files: m.files,
                       sample: m.sample.map { .init(path: $0.path, line: $0.line, text: $0.text) })
-            })
+            },
+            integrity: integrity.map { JSONStatus.Integrity(ok: $0.isEmpty, problems: $0) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return "{}\n" }

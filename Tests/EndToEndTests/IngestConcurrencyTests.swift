@@ -33,13 +33,11 @@ import Testing
     @Test func aSecondIngestWaitsForTheFirstAndSaysWhom() throws {
         let h = try Harness()
         let (names, all) = try Self.makeFiles(h)
-        // This test process plays the first ingest: it holds the lock and wrote its pid.
-        let lockFD = open(h.db + ".lock", O_RDWR | O_CREAT, 0o644)
+        // This test process plays the first ingest: it holds the lock, on the database file.
+        let lockFD = open(h.db, O_RDWR | O_CREAT, 0o600)
         #expect(lockFD >= 0)
         defer { close(lockFD) }
         #expect(flock(lockFD, LOCK_EX) == 0)
-        let pid = Array("\(getpid())\n".utf8)
-        _ = pid.withUnsafeBytes { pwrite(lockFD, $0.baseAddress!, $0.count, 0) }
 
         let waiting = try h.start(["ingest"] + names.map(h.path))
         #expect(waiting.waitForStderr(containing: "waiting for another ingest (pid \(getpid())) to finish"), "\(waiting.stderrSoFar)")

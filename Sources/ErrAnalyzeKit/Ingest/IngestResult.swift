@@ -53,7 +53,7 @@ public enum IngestError: Error, CustomStringConvertible {
             return "\(path): not recorded: the database or its disk is full (\(error.message)); free some space and run again"
         case .store(let path, let error) where error.isBusy:
             return "\(path): not recorded: the database stayed locked by another process (\(error.message)); run again"
-        case .store(let path, let error): return "\(path): could not record in the database: \(error.message)"
+        case .store(let path, let error): return "\(path): could not record in the database: \(error)"
         case .other(let path, let message): return "\(path): \(message)"
         case .partial(let error, let through, let lines):
             guard through > 0 else { return error.description }

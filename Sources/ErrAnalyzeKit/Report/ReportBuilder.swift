@@ -69,7 +69,13 @@ public struct ReportBuilder {
         return HourWindow(first: first - length, last: first - 1)
     }
 
+    /// Builds the report from one snapshot of the store: while an ingest commits, every
+    /// section (totals, timeline, clients, malformed lines) counts the same commits.
     public func build(_ options: ReportOptions) throws -> Report {
+        try store.snapshot { try assemble(options) }
+    }
+
+    private func assemble(_ options: ReportOptions) throws -> Report {
         let hours = Self.hours(of: options.window)
         var report = Report(window: Self.window(of: hours))
         report.catalogues = classifier.catalogueSet.catalogues.map(\.name)

@@ -153,6 +153,13 @@ public protocol ReportQueries: AnyObject {
     func hourlyStatusCounts(in window: HourWindow, matching filter: TrafficFilter) throws -> [HourlyStatusCount]
     /// Clients with the most 429 responses (those with none are left out).
     func rateLimitedClients(in window: HourWindow, limit: Int) throws -> [ClientErrorTotal]
+    /// Runs `body`, whose questions must all see one state of the store (one report).
+    func snapshot<T>(_ body: () throws -> T) throws -> T
+}
+
+extension ReportQueries {
+    /// Stores that change only between reports need no snapshot.
+    public func snapshot<T>(_ body: () throws -> T) throws -> T { try body() }
 }
 
 /// What `ReportBuilder` needs from a store.

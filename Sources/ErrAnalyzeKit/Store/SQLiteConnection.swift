@@ -1,16 +1,53 @@
 import CSQLite
 import Glibc
 
-/// A failure reported by SQLite, with the statement or file it concerns.
+/// A failure reported by SQLite, with the file it concerns: one line saying what happened and,
+/// for the failures a person can act on, what to do.
 public struct StoreError: Error, CustomStringConvertible {
+    /// One line: the database and what happened.
     public var message: String
     public var code: Int32
     /// The operating system's error behind an I/O failure (ENOSPC, EFBIG…), or 0.
     public var systemErrno: Int32 = 0
     /// Why a failed write means "full": no space left, or the file-size limit reached.
     public var fullReason: String? = nil
+    /// The statement that failed: shown only when `showsStatements` is set (ERRANALYZE_DEBUG=1),
+    /// since SQL in an error message helps a developer, not the person running a cron job.
+    public var statement: String? = nil
 
-    public var description: String { message }
+    /// Set once at start-up, before any thread runs, by the command line.
+    nonisolated(unsafe) public static var showsStatements = false
+
+    public var description: String { description(showingStatement: Self.showsStatements) }
+
+    /// One line: the message, the advice, and the failed statement when asked for.
+    public func description(showingStatement: Bool) -> String {
+        var text = message
+        if let advice { text += ": " + advice }
+        if showingStatement, let statement {
+            text += " [SQL: " + statement.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ") + "]"
+        }
+        return text
+    }
+
+    /// What to do about the failures a person can act on.
+    public var advice: String? {
+        if isCorrupt {
+            return "`erranalyze status --check` lists the damage; restore the database from a backup, "
+                + "or move it aside and ingest the logs again"
+        }
+        if code == SQLITE_READONLY {
+            return "run as its owner, or check the permissions of the database, its -wal and -shm files and its folder"
+        }
+        if code == SQLITE_CANTOPEN || code == SQLITE_PERM || code == SQLITE_AUTH {
+            return "check the permissions of the database, its -wal and -shm files and its folder"
+        }
+        return nil
+    }
+
+    /// The database file is damaged (SQLITE_NOTADB, a file that is no database at all, is
+    /// `isNotADatabase`).
+    public var isCorrupt: Bool { code == SQLITE_CORRUPT }
 
     /// The database is locked by another process for longer than the busy timeout.
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
@@ -63,10 +100,14 @@ public struct StoreError: Error, CustomStringConvertible {
 public final class SQLiteConnection {
     let handle: OpaquePointer
     public let path: String
+    /// The writer lock, a descriptor of the database file: released only after the connection
+    /// is closed, since closing it would drop the connection's POSIX locks (see `WriterLock`).
+    private let writerLock: WriterLock?
 
     /// Opens (creating if needed) the database at `path`.
-    public init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 60_000) throws {
+    public init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 60_000, holding writerLock: WriterLock? = nil) throws {
         self.path = path
+        self.writerLock = writerLock
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
@@ -89,7 +130,8 @@ public final class SQLiteConnection {
         if rc != SQLITE_OK {
             let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(errorMessage)
-            throw StoreError(message: "\(path): \(message)", code: rc, systemErrno: sqlite3_system_errno(handle)).diagnosed(at: path, extendedCode: sqlite3_extended_errcode(handle))
+            throw StoreError(message: "\(path): \(message)", code: rc, systemErrno: sqlite3_system_errno(handle), statement: sql)
+                .diagnosed(at: path, extendedCode: sqlite3_extended_errcode(handle))
         }
     }
 
@@ -113,21 +155,35 @@ public final class SQLiteConnection {
         }
     }
 
-    /// Runs `body` in a read transaction, so that every query sees one snapshot.
+    /// Runs `body` in a read transaction, so that every query sees one snapshot. Inside a
+    /// transaction already (a report's snapshot, a commit), `body` simply joins it.
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        guard isAutocommit else { return try body() }
         try execute("BEGIN")
         defer { try? execute("COMMIT") }
         return try body()
     }
+
+    /// No transaction is open.
+    public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int32 { sqlite3_changes(handle) }
 
-    func error(_ rc: Int32, _ context: String) -> StoreError {
-        StoreError(message: "\(path): \(String(cString: sqlite3_errmsg(handle))) (\(context))", code: rc,
-                   systemErrno: sqlite3_system_errno(handle)).diagnosed(at: path, extendedCode: sqlite3_extended_errcode(handle))
+    func error(_ rc: Int32, _ statement: String) -> StoreError {
+        StoreError(message: "\(path): \(String(cString: sqlite3_errmsg(handle)))", code: rc,
+                   systemErrno: sqlite3_system_errno(handle), statement: statement)
+            .diagnosed(at: path, extendedCode: sqlite3_extended_errcode(handle))
+    }
+
+    /// Keeps the `-wal` and `-shm` files when the last connection closes (SQLite deletes them
+    /// otherwise), so that a reader of another user never has to create them: files it created
+    /// would belong to it, and the owner's next ingest could not write them.
+    public func keepWriteAheadLogFiles() {
+        var on: Int32 = 1
+        sqlite3_file_control(handle, "main", SQLITE_FCNTL_PERSIST_WAL, &on)
     }
 
     /// Pages the database may grow to (`PRAGMA max_page_count`): a database that reaches it

@@ -1,4 +1,10 @@
 extension SQLiteStore: ReportQueries {
+    /// One read transaction around the whole report: WAL gives it the state of the last
+    /// commit when it began, whatever an ingest commits meanwhile.
+    public func snapshot<T>(_ body: () throws -> T) throws -> T {
+        try connection.readTransaction(body)
+    }
+
     public func hourlyStatusCounts(in window: HourWindow, matching filter: TrafficFilter) throws -> [HourlyStatusCount] {
         let (clause, values): (String, [Any?]) = try connection.readTransaction {
             var parts: [String] = []

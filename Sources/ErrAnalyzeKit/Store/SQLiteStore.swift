@@ -1,3 +1,4 @@
+import CSQLite
 import Glibc
 
 /// The SQLite implementation of `AggregateStore`: one database file, WAL journal (readers
@@ -9,47 +10,94 @@ public final class SQLiteStore: AggregateStore {
     /// Distinct routes kept per hour; see `cappedRouteIDs`.
     public var maxRoutesPerHour = 2000
 
-    /// Opens or creates the database at `path`, creating its folder, and migrates it.
-    public init(path: String, readOnly: Bool = false) throws {
-        if !readOnly { try Self.createParentDirectory(of: path) }
-        if readOnly && access(path, F_OK) != 0 {
-            throw StoreError(message: "\(path): no database here yet (run `erranalyze ingest` first, or pass --db)", code: 0)
+    /// Opens or creates the database at `path` (mode 0600), creating its folder, migrates it
+    /// and checks that it is not damaged. A writer passes the `WriterLock` it holds: it stays
+    /// held until the connection is closed.
+    ///
+    /// A reader (`readOnly`) never writes and never creates a file: it refuses, with one line,
+    /// a missing, empty, foreign, older or newer database (`SchemaCheck`).
+    public init(path: String, readOnly: Bool = false, holding writerLock: WriterLock? = nil) throws {
+        if readOnly {
+            try DatabaseFiles.checkReadable(path)
+        } else {
+            try Self.createParentDirectory(of: path)
+            var info = stat()
+            if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+                throw StoreError(message: "\(path): is a directory, not a database file (pass --db FOLDER/erranalyze.sqlite)", code: 0)
+            }
+            try DatabaseFiles.createIfMissing(path)
         }
-        var info = stat()
-        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            throw StoreError(message: "\(path): is a directory, not a database file (pass --db FOLDER/erranalyze.sqlite)", code: 0)
-        }
-        connection = try SQLiteConnection(path: path, readOnly: readOnly)
+        connection = try SQLiteConnection(path: path, readOnly: readOnly, holding: writerLock)
         do {
-            if !readOnly {
-                // Never touch another program's database (the migrations are atomic: a
-                // database of ours at version 0 has no tables).
-                if try Migrations.version(of: connection) == 0,
-                   let table = try connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table' LIMIT 1")
-                    .firstRow({ $0.string(0) }) {
-                    throw StoreError(message: "\(path): an SQLite database of another program (it has a table '\(table)'); not an erranalyze database", code: 0)
-                }
-                try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
-                try Migrations.migrate(connection)
+            if readOnly {
+                try SchemaCheck.requireReadable(connection)
             } else {
-                _ = try connection.prepare("SELECT count(*) FROM sqlite_master").firstRow { $0.int(0) }
+                try prepareForWriting()
             }
         } catch let error as StoreError where error.isNotADatabase {
             throw StoreError(message: "\(path): not an erranalyze database (file is not a database)", code: error.code)
         }
     }
 
-    /// The default database path: `$ERRANALYZE_DB`, else `$XDG_DATA_HOME/erranalyze/erranalyze.sqlite`,
-    /// else `~/.local/share/erranalyze/erranalyze.sqlite`.
-    public static func defaultPath(environment: [String: String]) -> String {
-        if let explicit = environment["ERRANALYZE_DB"], !explicit.isEmpty { return explicit }
-        let dataHome: String
-        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
-            dataHome = xdg
-        } else {
-            dataHome = (environment["HOME"] ?? ".") + "/.local/share"
+    private func prepareForWriting() throws {
+        // SQLite opens a file it may not write read-only without a word; the first commit
+        // would then fail deep in a file. Say it now.
+        if sqlite3_db_readonly(connection.handle, "main") == 1 {
+            throw StoreError(message: "\(connection.path): \(DatabaseFiles.userName()) may not write the database", code: SQLITE_READONLY)
         }
-        return dataHome + "/erranalyze/erranalyze.sqlite"
+        // Never touch another program's database (the migrations are atomic: a database of
+        // ours at version 0 has no tables).
+        if try Migrations.version(of: connection) == 0, let table = try SchemaCheck.firstTable(connection) {
+            throw StoreError(message: "\(connection.path): an SQLite database of another program (it has a table '\(table)'); not an erranalyze database", code: 0)
+        }
+        // cell_size_check: every page read is checked more closely, so that damage on the
+        // pages a commit touches stops it rather than spreading. journal_size_limit: the kept
+        // -wal (keepWriteAheadLogFiles) is emptied when the writer closes, not left at its size.
+        try connection.execute("""
+            PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+            PRAGMA cell_size_check = ON; PRAGMA journal_size_limit = 67108864;
+            """)
+        connection.keepWriteAheadLogFiles()
+        DatabaseFiles.matchCompanionsToDatabase(connection.path)
+        try Migrations.migrate(connection)
+        try requireUndamaged()
+    }
+
+    /// Refuses a damaged database before anything is written into it: `PRAGMA quick_check`
+    /// reads every page once (docs/ingest.md gives its cost), a fraction of an ingest's work.
+    func requireUndamaged() throws {
+        let problems = try integrityProblems(full: false, limit: 3)
+        guard problems.isEmpty else {
+            throw StoreError(message: "\(connection.path): the database is damaged (\(problems.joined(separator: "; ")))", code: SQLITE_CORRUPT)
+        }
+    }
+
+    /// What `PRAGMA quick_check` (or, `full`, `integrity_check`, which also compares every
+    /// index with its table) finds wrong, at most `limit` lines; empty when all is well.
+    public func integrityProblems(full: Bool, limit: Int = 100) throws -> [String] {
+        var lines: [String] = []
+        do {
+            try connection.prepare("PRAGMA \(full ? "integrity_check" : "quick_check")(\(limit))").forEachRow { lines.append($0.string(0)) }
+        } catch let error as StoreError where error.isCorrupt || error.isNotADatabase {
+            return [String(cString: sqlite3_errstr(error.code))]
+        }
+        return lines == ["ok"] ? [] : lines
+    }
+
+    /// The default database path: `$ERRANALYZE_DB`, else `$XDG_DATA_HOME/erranalyze/erranalyze.sqlite`,
+    /// else `$HOME/.local/share/erranalyze/erranalyze.sqlite`. A relative `XDG_DATA_HOME` is
+    /// ignored, as the XDG Base Directory specification says; with no absolute `HOME` either
+    /// there is no default (rather than a database in whatever folder the command ran from).
+    public static func defaultPath(environment: [String: String]) throws -> String {
+        if let explicit = environment["ERRANALYZE_DB"], !explicit.isEmpty { return explicit }
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            return xdg + "/erranalyze/erranalyze.sqlite"
+        }
+        guard let home = environment["HOME"], home.hasPrefix("/") else {
+            let why = environment["HOME"].map { $0.isEmpty ? "HOME is empty" : "HOME (\($0)) is not an absolute path" } ?? "HOME is not set"
+            throw StoreError(message: "no default database: \(why); pass --db PATH or set ERRANALYZE_DB", code: 0)
+        }
+        return home + "/.local/share/erranalyze/erranalyze.sqlite"
     }
 
     static func createParentDirectory(of path: String) throws {
