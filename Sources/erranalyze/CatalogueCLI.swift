@@ -12,11 +12,11 @@ enum CatalogueCLI {
     static let inputFailed = ExitCode(1)
 
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data(("erranalyze: " + message + "\n").utf8))
+        Terminal.error(message)
     }
 
     static func printNote(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Terminal.standardError(message + "\n")
     }
 
     /// Loads the selected catalogues, turning a failure into a message and exit status 2.
@@ -78,6 +78,6 @@ struct CatalogueSelectionOptions: ParsableArguments {
     var catalogues: [String] = []
 
     func load() throws -> [Catalogue] {
-        try CatalogueCLI.load(catalogues)
+        try CatalogueCLI.load(catalogues.isEmpty ? ActiveConfiguration.catalogues : catalogues)
     }
 }

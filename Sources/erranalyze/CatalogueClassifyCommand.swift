@@ -35,6 +35,7 @@ struct CatalogueClassifyCommand: ParsableCommand {
     var retryAfter = false
 
     @OptionGroup var selection: CatalogueSelectionOptions
+    @OptionGroup var config: ConfigOptions
 
     @Option(help: "Output format: text or json.")
     var format: CatalogueOutputFormat = .text

@@ -18,6 +18,8 @@ struct CatalogueFormatCommand: ParsableCommand {
         """
     )
 
+    @OptionGroup var config: ConfigOptions
+
     @Argument(help: ArgumentHelp("A catalogue file.", valueName: "FILE"))
     var file: String
 

@@ -23,6 +23,8 @@ struct CatalogueImportCommand: ParsableCommand {
         """
     )
 
+    @OptionGroup var config: ConfigOptions
+
     @Argument(help: ArgumentHelp("A Markdown file, or - for standard input.", valueName: "FILE"))
     var file: String
 

@@ -16,6 +16,7 @@ struct CatalogueListCommand: ParsableCommand {
     )
 
     @OptionGroup var selection: CatalogueSelectionOptions
+    @OptionGroup var config: ConfigOptions
 
     @Flag(help: "List every code (codes shadowed by a catalogue with higher precedence are marked).")
     var codes = false

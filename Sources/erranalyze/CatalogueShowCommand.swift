@@ -23,6 +23,7 @@ struct CatalogueShowCommand: ParsableCommand {
     var code: String
 
     @OptionGroup var selection: CatalogueSelectionOptions
+    @OptionGroup var config: ConfigOptions
 
     @Option(help: "Output format: text or json.")
     var format: CatalogueOutputFormat = .text

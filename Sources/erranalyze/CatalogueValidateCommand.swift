@@ -20,6 +20,8 @@ struct CatalogueValidateCommand: ParsableCommand {
         """
     )
 
+    @OptionGroup var config: ConfigOptions
+
     @Argument(help: ArgumentHelp("Catalogue files (or built-in names).", valueName: "FILE"))
     var files: [String]
 
@@ -33,8 +35,7 @@ struct CatalogueValidateCommand: ParsableCommand {
         var failed = false
         var reports: [OrderedJSON] = []
         for file in files {
-            let path = resolve(file)
-            let result = CatalogueLoader.read(path: path)
+            let (path, result) = read(file)
             let bad = !result.errors.isEmpty || (strict && !result.warnings.isEmpty)
             failed = failed || bad
             switch format {
@@ -69,13 +70,12 @@ struct CatalogueValidateCommand: ParsableCommand {
         if failed { throw CatalogueCLI.inputFailed }
     }
 
-    /// A built-in name (that is not also a file here) validates the shipped file.
-    private func resolve(_ file: String) -> String {
-        if !FileManager.default.fileExists(atPath: file), BuiltinCatalogues.names.contains(file),
-           let directory = try? BuiltinCatalogues.directory() {
-            return directory.appendingPathComponent(file + ".json").path
+    /// A built-in name (that is not also a file here) validates the text compiled into the binary.
+    private func read(_ file: String) -> (label: String, result: CatalogueReadResult) {
+        if !FileManager.default.fileExists(atPath: file), let builtin = BuiltinCatalogues.read(named: file) {
+            return (file + ".json (built-in)", builtin)
         }
-        return file
+        return (file, CatalogueLoader.read(path: file))
     }
 
     private func plural(_ n: Int, _ word: String) -> String {

@@ -15,7 +15,9 @@ struct DatabaseOptions: ParsableArguments {
     func path() throws -> String {
         if let db { return db }
         do {
-            return try SQLiteStore.defaultPath(environment: ProcessInfo.processInfo.environment)
+            let environment = ProcessInfo.processInfo.environment
+            if let configured = ActiveConfiguration.database(environment: environment) { return configured }
+            return try SQLiteStore.defaultPath(environment: environment)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(2)

@@ -23,7 +23,7 @@ struct ErrAnalyze: ParsableCommand {
         3 a --fail-if threshold was crossed; 75 another ingest holds the database (--no-wait).
         """,
         version: "erranalyze \(Release.version) (database schema \(Release.schemaVersion))",
-        subcommands: [IngestCommand.self, ReportCommand.self, CatalogueCommand.self, StatusCommand.self, PruneCommand.self]
+        subcommands: [IngestCommand.self, ReportCommand.self, CatalogueCommand.self, StatusCommand.self, PruneCommand.self, ConfigCommand.self]
     )
 
     /// ArgumentParser's own usage-error status is 64 (EX_USAGE); erranalyze's contract is 2.
@@ -36,7 +36,7 @@ struct ErrAnalyze: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Terminal.standardError(fullMessage(for: error) + "\n")
                 Foundation.exit(2)
             }
             exit(withError: error)

@@ -22,6 +22,7 @@ struct IngestCommand: ParsableCommand {
           zcat old/*.gz | erranalyze ingest -
           erranalyze ingest --format combined --db /tmp/test.sqlite access.log
           erranalyze ingest --quiet --no-wait /var/log/nginx/access.log*
+          erranalyze ingest --quiet            # the sources of the config file
 
         Exit status: 0 ok; 1 some input or the database failed (the rest was
         still ingested; the message names it); 2 usage error; 75 another ingest
@@ -33,9 +34,10 @@ struct IngestCommand: ParsableCommand {
     static let busyExitCode: Int32 = 75
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var config: ConfigOptions
 
-    @Argument(help: ArgumentHelp("Log files to read; - reads standard input.", valueName: "file"))
-    var files: [String]
+    @Argument(help: ArgumentHelp("Log files to read; - reads standard input; none: every [[source]] of the config file.", valueName: "file"))
+    var files: [String] = []
 
     @Option(name: .long, help: ArgumentHelp(
         "A preset log format (default: detected per file).",
@@ -77,7 +79,9 @@ struct IngestCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError("name at least one log file, or - for standard input") }
+        if files.isEmpty && (ActiveConfiguration.current?.sources.isEmpty ?? true) {
+            throw ValidationError("name at least one log file, or - for standard input, or add a [[source]] to the config file")
+        }
         if [format != nil, logFormat != nil, jsonFields != nil].filter({ $0 }).count > 1 {
             throw ValidationError("give only one of --format, --log-format and --json-fields")
         }
@@ -113,6 +117,7 @@ struct IngestCommand: ParsableCommand {
     }
 
     func run() throws {
+        if files.isEmpty, let sources = ActiveConfiguration.current?.sources { return try ingestConfiguredSources(sources) }
         // Each worker's multi-MiB line buffer is freed after every step. glibc raises its mmap
         // threshold after such a free and then keeps the next buffers in per-thread arenas,
         // which grew the peak memory with the number of steps (96 MB for a 1 GB file read in

@@ -23,6 +23,7 @@ struct PruneCommand: ParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var config: ConfigOptions
 
     @Option(name: .long, help: ArgumentHelp(
         "The cutoff: an age (36h, 90d, 12w) or a date (2026-01-01, midnight UTC). Whole hours before it go.",

@@ -61,6 +61,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var config: ConfigOptions
 
     @OptionGroup var catalogueSelection: CatalogueSelectionOptions
 

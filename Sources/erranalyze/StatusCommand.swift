@@ -30,6 +30,7 @@ struct StatusCommand: ParsableCommand {
     }
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var config: ConfigOptions
 
     @Option(name: .long, help: ArgumentHelp("Output format: text or json (schema erranalyze.status/v1).", valueName: "format"))
     var format: Format = .text

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Where the CLI writes, and what it knows about the terminal.
+/// Where the CLI writes, and what it knows about the terminal. Every message to standard
+/// error goes through here (`error` for "erranalyze: …" lines, `standardError` for the rest).
 enum Terminal {
     static func error(_ message: String) {
         FileHandle.standardError.write(Data(("erranalyze: " + message + "\n").utf8))

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+// Process launching and seeded randomness, shared with the unit tests; exported so that every
+// end-to-end test file sees them.
+@_exported import TestSupport
 
 /// Runs the built `erranalyze` binary the way a user does, in a scratch folder.
 struct Harness {
@@ -34,11 +37,7 @@ struct Harness {
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = ProcessResult
 
     /// Runs `erranalyze ARGS` with `--db` pointing at this harness's database unless given.
     @discardableResult

@@ -102,63 +102,6 @@ extension Harness {
     }
 }
 
-/// A child process whose output is collected as it runs.
-final class RunningProcess: @unchecked Sendable {
-    let process: Process
-    private let lock = NSLock()
-    private var errText = Data()
-    private var outText = Data()
-    private let group = DispatchGroup()
-
-    init(process: Process, stdout: Pipe, stderr: Pipe) {
-        self.process = process
-        for (pipe, isError) in [(stdout, false), (stderr, true)] {
-            group.enter()
-            DispatchQueue.global().async { [self] in
-                let handle = pipe.fileHandleForReading
-                while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
-                    lock.lock()
-                    if isError { errText.append(chunk) } else { outText.append(chunk) }
-                    lock.unlock()
-                }
-                group.leave()
-            }
-        }
-    }
-
-    var stderrSoFar: String {
-        lock.lock(); defer { lock.unlock() }
-        return String(decoding: errText, as: UTF8.self)
-    }
-
-    /// Waits until standard error contains `text` or the process ends; true if it appeared.
-    func waitForStderr(containing text: String) -> Bool {
-        while true {
-            if stderrSoFar.contains(text) { return true }
-            if !process.isRunning { return stderrSoFar.contains(text) }
-            usleep(5_000)
-        }
-    }
-
-    func kill9() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
-
-    @discardableResult
-    func wait() -> Harness.Result {
-        process.waitUntilExit()
-        group.wait()
-        lock.lock(); defer { lock.unlock() }
-        return Harness.Result(status: process.terminationStatus, stdout: String(decoding: outText, as: UTF8.self),
-                              stderr: String(decoding: errText, as: UTF8.self))
-    }
-
-    /// Whether the process died of SIGKILL (rather than finishing first).
-    var wasKilled: Bool { process.terminationReason == .uncaughtSignal }
-}
-
 /// Equality of two JSON-like dictionaries, with a readable difference when they differ.
 func sameTotals(_ a: [String: Any], _ b: [String: Any]) -> Bool {
     NSDictionary(dictionary: a).isEqual(to: b)

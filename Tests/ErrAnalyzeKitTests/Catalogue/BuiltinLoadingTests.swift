@@ -4,48 +4,48 @@ import Testing
 
 @Suite("Built-in catalogue loading")
 struct BuiltinLoadingTests {
-    @Test("the built-ins are found as package resources and load in order")
+    @Test("the built-ins are compiled in and load in order")
     func found() throws {
-        let directory = try BuiltinCatalogues.directory()
-        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("opsmerge.json").path))
         let all = try BuiltinCatalogues.all()
         #expect(all.map(\.name) == BuiltinCatalogues.order)
         #expect(all.allSatisfy { $0.origin == .builtin })
     }
 
-    @Test("the search covers the places a moved binary or an installed package would use")
-    func candidates() {
-        let paths = BuiltinCatalogues.candidateDirectories().map(\.path)
-        #expect(paths.contains { $0.hasSuffix("erranalyze_ErrAnalyzeKit.resources/Builtin") })
-        #expect(paths.contains { $0.hasSuffix("share/erranalyze/erranalyze_ErrAnalyzeKit.resources/Builtin") })
-        #expect(paths.last?.hasSuffix("Sources/ErrAnalyzeKit/Catalogue/Builtin") == true)
+    /// The drift check: a catalogue edited without running Scripts/embed-catalogues fails here.
+    @Test("the compiled-in text is byte for byte the JSON files in Catalogue/Builtin (run Scripts/embed-catalogues)")
+    func embeddedMatchesSources() throws {
+        let directory = CatalogueFixtures.builtinSources
+        let onDisk = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
+        #expect(EmbeddedCatalogues.files.map(\.name) == onDisk)
+        for file in EmbeddedCatalogues.files {
+            let bytes = try Data(contentsOf: directory.appendingPathComponent(file.name))
+            #expect(Array(file.text.utf8) == Array(bytes), "\(file.name) differs from its compiled-in copy: run Scripts/embed-catalogues")
+        }
     }
 
-    @Test("a directory holding a broken built-in is an error naming the file, not a crash")
+    @Test("a built-in is validated by name from its compiled-in text")
+    func readByName() throws {
+        let result = try #require(BuiltinCatalogues.read(named: "opsmerge"))
+        #expect(result.problems.isEmpty)
+        #expect(result.catalogue?.name == "opsmerge")
+        #expect(BuiltinCatalogues.read(named: "nope") == nil)
+    }
+
+    @Test("a broken built-in is an error naming the file, not a crash")
     func brokenBuiltin() throws {
-        let path = try CatalogueFixtures.temporaryFile("{\"schema\": \"erranalyze.catalogue/v1\", \"name\": \"http\",", name: "http.json")
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
-            _ = try BuiltinCatalogues.load(from: directory)
+            _ = try BuiltinCatalogues.load(files: [("http.json", "{\"schema\": \"erranalyze.catalogue/v1\", \"name\": \"http\",")])
             Issue.record("must throw")
         } catch {
             guard case .invalid(let file, _) = error else { Issue.record("\(error)"); return }
-            #expect(file == path)
+            #expect(file == "http.json (built-in)")
         }
     }
 
     @Test("a built-in whose name differs from its file name is rejected")
     func nameMismatch() throws {
-        let path = try CatalogueFixtures.temporaryFile(CatalogueFixtures.catalogueJSON(name: "other"), name: "http.json")
         #expect(throws: CatalogueError.self) {
-            try BuiltinCatalogues.load(from: URL(fileURLWithPath: path).deletingLastPathComponent())
+            try BuiltinCatalogues.load(files: [("http.json", CatalogueFixtures.catalogueJSON(name: "other"))])
         }
-    }
-
-    @Test("missing built-ins produce a message that lists where it looked")
-    func missingMessage() {
-        let error = CatalogueError.builtinsMissing(searched: ["/a", "/b"])
-        #expect(error.description.contains("/a"))
-        #expect(error.description.contains(BuiltinCatalogues.environmentVariable))
     }
 }

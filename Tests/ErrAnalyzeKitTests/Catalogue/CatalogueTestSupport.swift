@@ -7,6 +7,9 @@ enum CatalogueFixtures {
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// The built-in catalogues' JSON sources, which Scripts/embed-catalogues compiles in.
+    static let builtinSources = packageRoot.appendingPathComponent("Sources/ErrAnalyzeKit/Catalogue/Builtin")
+
     /// `../shared/seeds` next to the package (the project's shared folder).
     static let seeds = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/seeds")
 

@@ -10,7 +10,7 @@ struct ValidationTests {
 
     @Test("the built-in files are valid without a single warning")
     func builtinsAreClean() throws {
-        let directory = try BuiltinCatalogues.directory()
+        let directory = CatalogueFixtures.builtinSources
         for name in BuiltinCatalogues.order {
             let result = CatalogueLoader.read(path: directory.appendingPathComponent(name + ".json").path)
             #expect(result.problems.isEmpty, "\(name): \(result.problems.map(\.description))")
@@ -144,7 +144,7 @@ struct ValidationTests {
 
     @Test("the built-in files are in the canonical layout (catalogue format would not change them)")
     func canonicalLayout() throws {
-        let directory = try BuiltinCatalogues.directory()
+        let directory = CatalogueFixtures.builtinSources
         for name in BuiltinCatalogues.order {
             let path = directory.appendingPathComponent(name + ".json").path
             let text = try String(contentsOfFile: path, encoding: .utf8)

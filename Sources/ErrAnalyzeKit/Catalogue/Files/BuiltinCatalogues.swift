@@ -1,11 +1,10 @@
-import Foundation
 
-/// The catalogues that ship with erranalyze, read from the package's resource bundle.
+/// The catalogues that ship with erranalyze, compiled into the binary
+/// (`EmbeddedCatalogues`, generated from `Catalogue/Builtin/*.json` by Scripts/embed-catalogues).
 ///
-/// SwiftPM's generated `Bundle.module` calls `fatalError` when the bundle is not where the
-/// build put it (a binary copied to another machine, a package that installs resources
-/// elsewhere). A missing catalogue must be a clear error, not a crash, so the bundle is
-/// searched for here, in the places `Bundle.module` would look and a few more.
+/// They used to be package resources found through a bundle beside the executable; a binary
+/// copied alone to another machine could then not classify anything. Compiled in, the
+/// binary needs no file at all.
 public enum BuiltinCatalogues {
     /// The built-ins in their default precedence order.
     ///
@@ -21,9 +20,6 @@ public enum BuiltinCatalogues {
     /// so that every status has a rule.
     public static let floor = "http"
 
-    /// Overrides the search: a directory holding the built-in `*.json` files.
-    public static let environmentVariable = "ERRANALYZE_BUILTIN_CATALOGUES"
-
     /// Every built-in catalogue, in `order` (loaded once per process).
     public static func all() throws(CatalogueError) -> [Catalogue] {
         try cached.get()
@@ -37,90 +33,46 @@ public enum BuiltinCatalogues {
     /// The built-in names in order, without loading anything.
     public static var names: [String] { order }
 
-    private static let cached: Result<[Catalogue], CatalogueError> = Result { () throws(CatalogueError) in
-        try load(from: try directory())
+    /// The exact text of the built-in file `name`.json, or nil when there is none.
+    public static func text(named name: String) -> String? {
+        EmbeddedCatalogues.files.first { $0.name == name + ".json" }?.text
     }
 
-    /// Reads every `*.json` file of `directory`, in `order` and then alphabetically.
-    static func load(from directory: URL) throws(CatalogueError) -> [Catalogue] {
-        let files: [String]
-        do {
-            files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }
-        } catch {
-            throw .unreadable(file: directory.path, reason: error.localizedDescription)
-        }
-        let ranked = files.sorted { a, b in
-            let ra = order.firstIndex(of: String(a.dropLast(5))) ?? order.count
-            let rb = order.firstIndex(of: String(b.dropLast(5))) ?? order.count
-            return ra != rb ? ra < rb : a < b
+    /// Decodes and validates the built-in `name` as `catalogue validate` would a file, or nil
+    /// when there is none; problems name it "NAME.json (built-in)".
+    public static func read(named name: String) -> CatalogueReadResult? {
+        text(named: name).map { CatalogueDecoder.read(text: $0, file: label(name + ".json"), origin: .builtin) }
+    }
+
+    private static let cached: Result<[Catalogue], CatalogueError> = Result { () throws(CatalogueError) in
+        try load(files: EmbeddedCatalogues.files)
+    }
+
+    static func label(_ file: String) -> String { file + " (built-in)" }
+
+    /// Decodes every `*.json` file of `files`, in `order` and then alphabetically.
+    static func load(files: [(name: String, text: String)]) throws(CatalogueError) -> [Catalogue] {
+        let ranked = files.filter { $0.name.hasSuffix(".json") }.sorted { a, b in
+            let ra = order.firstIndex(of: String(a.name.dropLast(5))) ?? order.count
+            let rb = order.firstIndex(of: String(b.name.dropLast(5))) ?? order.count
+            return ra != rb ? ra < rb : a.name < b.name
         }
         var catalogues: [Catalogue] = []
         for file in ranked {
-            let path = directory.appendingPathComponent(file).path
-            let result = CatalogueLoader.read(path: path, origin: .builtin)
+            let result = CatalogueDecoder.read(text: file.text, file: label(file.name), origin: .builtin)
             guard var catalogue = result.catalogue else {
-                throw .invalid(file: path, problems: result.problems)
+                throw .invalid(file: label(file.name), problems: result.problems)
             }
-            // The file name is what users see in the package; the name field is what they
+            // The file name is what users see in the source tree; the name field is what they
             // select. A mismatch would make `--catalogue NAME` surprising.
-            if catalogue.name + ".json" != file {
-                throw .invalid(file: path, problems: [CatalogueProblem(
-                    severity: .error, file: path, position: nil, path: "name",
+            if catalogue.name + ".json" != file.name {
+                throw .invalid(file: label(file.name), problems: [CatalogueProblem(
+                    severity: .error, file: label(file.name), position: nil, path: "name",
                     message: "built-in catalogue name \"\(catalogue.name)\" does not match its file name")])
             }
             catalogue.origin = .builtin
             catalogues.append(catalogue)
         }
         return catalogues
-    }
-
-    /// The directory holding the built-in JSON files.
-    public static func directory() throws(CatalogueError) -> URL {
-        let candidates = candidateDirectories()
-        for candidate in candidates where isDirectoryWithCatalogues(candidate) {
-            return candidate
-        }
-        throw .builtinsMissing(searched: candidates.map(\.path))
-    }
-
-    /// Where to look, most specific first.
-    static func candidateDirectories() -> [URL] {
-        var result: [URL] = []
-        if let override = ProcessInfo.processInfo.environment[environmentVariable], !override.isEmpty {
-            result.append(URL(fileURLWithPath: override))
-        }
-        // Bundle names SwiftPM uses: `<package>_<target>.resources` on Linux and Windows,
-        // `.bundle` on Apple platforms (where resources sit in Contents/Resources).
-        let bundleNames = ["erranalyze_ErrAnalyzeKit.resources", "erranalyze_ErrAnalyzeKit.bundle"]
-        var roots: [URL] = [Bundle.main.bundleURL]
-        if let executable = Bundle.main.executableURL {
-            roots.append(executable.deletingLastPathComponent())
-            roots.append(executable.resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        let argv0 = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        roots.append(argv0.deletingLastPathComponent())
-        // A package that installs the binary in bin/ and the resources in share/erranalyze/.
-        for root in roots {
-            result.append(root.deletingLastPathComponent().appendingPathComponent("share/erranalyze"))
-        }
-        for root in roots + result {
-            for bundle in bundleNames {
-                let url = root.appendingPathComponent(bundle)
-                result.append(url.appendingPathComponent("Builtin"))
-                result.append(url.appendingPathComponent("Contents/Resources/Builtin"))
-            }
-        }
-        // A development build run from its checkout (what `Bundle.module`'s build path
-        // fallback amounts to): the resources' source directory.
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Builtin")
-        result.append(source)
-        var seen = Set<String>()
-        return result.map(\.standardizedFileURL).filter { seen.insert($0.path).inserted }
-    }
-
-    private static func isDirectoryWithCatalogues(_ url: URL) -> Bool {
-        guard let files = try? FileManager.default.contentsOfDirectory(atPath: url.path) else { return false }
-        return files.contains { $0.hasSuffix(".json") }
     }
 }

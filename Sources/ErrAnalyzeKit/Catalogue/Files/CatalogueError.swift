@@ -5,8 +5,6 @@ public enum CatalogueError: Error, Sendable, CustomStringConvertible, Equatable 
     case unreadable(file: String, reason: String)
     /// A `--catalogue` argument that is neither a built-in name nor an existing file.
     case unknownSelection(String, builtins: [String])
-    /// The built-in catalogues' resource directory could not be found.
-    case builtinsMissing(searched: [String])
     /// Two selected catalogues that are not built-ins carry the same name.
     case duplicateName(String, files: [String])
 
@@ -20,10 +18,6 @@ public enum CatalogueError: Error, Sendable, CustomStringConvertible, Equatable 
             return "\(file): cannot read catalogue: \(reason)"
         case .unknownSelection(let name, let builtins):
             return "unknown catalogue '\(name)': not a built-in (\(builtins.joined(separator: ", ")), or 'all') and no such file"
-        case .builtinsMissing(let searched):
-            return "the built-in catalogues were not found; looked in:\n"
-                + searched.map { "  " + $0 }.joined(separator: "\n")
-                + "\n(set ERRANALYZE_BUILTIN_CATALOGUES to the directory holding them)"
         case .duplicateName(let name, let files):
             return "two catalogues are named '\(name)': \(files.joined(separator: ", ")); rename one (its \"name\" field)"
         }
