@@ -82,3 +82,45 @@ extension SQLiteStore {
         }
     }
 }
+
+/// Client errors summed over a report's window by client id. Ids of the `clients` table are
+/// dense (rows are numbered as added), so while the largest is moderate the sums live in an
+/// array indexed by id: a month of a capped scan is ~700k clients, which a hash table
+/// spreads over cache misses.
+struct ClientSums {
+    /// Up to this id (16 bytes each: 32 MB) an array; past it (ids left sparse by years of
+    /// prunes) a hash table.
+    static let denseLimit: Int64 = 1 << 21
+
+    private var dense: [ClientCounts] = []
+    private var sparse = CounterTable<StoredClientKey, ClientCounts>(capacity: 1024)
+    private let isDense: Bool
+
+    init(largestID: Int64) {
+        isDense = largestID >= 0 && largestID < Self.denseLimit
+        if isDense { dense = [ClientCounts](repeating: ClientCounts(), count: Int(largestID) + 1) }
+    }
+
+    @inline(__always)
+    mutating func add(_ id: Int64, _ counts: ClientCounts) {
+        if isDense && id >= 0 && id < Int64(dense.count) {
+            dense[Int(id)] += counts
+        } else {
+            sparse.add(StoredClientKey(id: id), counts)
+        }
+    }
+
+    subscript(id: Int64) -> ClientCounts? {
+        if isDense && id >= 0 && id < Int64(dense.count) {
+            let counts = dense[Int(id)]
+            return counts.errors == 0 && counts.rateLimited == 0 ? nil : counts
+        }
+        return sparse[StoredClientKey(id: id)]
+    }
+
+    /// Each client with errors in the window, and its sums.
+    func forEach(_ body: (Int64, ClientCounts) throws -> Void) rethrows {
+        for (id, counts) in dense.enumerated() where counts.errors != 0 || counts.rateLimited != 0 { try body(Int64(id), counts) }
+        for (key, counts) in sparse { try body(key.id, counts) }
+    }
+}

@@ -497,44 +497,52 @@ public final class SQLiteStore: AggregateStore {
         guard limit > 0 else { return [] }
         return try connection.readTransaction {
             let (clause, values) = windowClause(window)
-            var sums = CounterTable<StoredClientKey, ClientCounts>(capacity: 1024)
+            let largestID = try connection.prepare("SELECT coalesce(max(id), 0) FROM clients").firstRow { $0.int(0) } ?? 0
+            var sums = ClientSums(largestID: largestID)
             try connection.prepare("SELECT client_id, errors, rate_limited FROM client_errors WHERE \(clause)")
                 .bind(values).forEachRow { row in
-                    sums.add(StoredClientKey(id: row.int(0)), ClientCounts(errors: row.int(1), rateLimited: row.int(2)))
+                    sums.add(row.int(0), ClientCounts(errors: row.int(1), rateLimited: row.int(2)))
                 }
             // The `limit`-th largest measure, found without sorting every client: a window
             // of a month may hold hundreds of thousands of them.
-            guard let floor = Self.largest(limit, of: sums.values.lazy.map(measure).filter { !positiveOnly || $0 > 0 }) else { return [] }
-            var above: [(id: Int64, counts: ClientCounts)] = []
-            var tied: [(id: Int64, counts: ClientCounts)] = []
-            for (key, counts) in sums {
+            var measures: [Int64] = []
+            sums.forEach { _, counts in
                 let m = measure(counts)
-                if m > floor { above.append((key.id, counts)) } else if m == floor && (!positiveOnly || m > 0) { tied.append((key.id, counts)) }
+                if !positiveOnly || m > 0 { measures.append(m) }
             }
+            guard let floor = Self.largest(limit, of: measures) else { return [] }
+            func isTied(_ counts: ClientCounts) -> Bool { measure(counts) == floor && (!positiveOnly || floor > 0) }
             var named: [(name: String, counts: ClientCounts)] = []
+            var tied = 0
             let name = try connection.prepare("SELECT value FROM clients WHERE id = ?")
-            for (id, counts) in above {
-                guard let value = try name.bind([id]).firstRow({ $0.string(0) }) else { continue }  // as the JOIN did
-                named.append((value, counts))
+            try sums.forEach { id, counts in
+                if measure(counts) > floor {
+                    guard let value = try name.bind([id]).firstRow({ $0.string(0) }) else { return }  // as the JOIN did
+                    named.append((value, counts))
+                } else if isTied(counts) {
+                    tied += 1
+                }
             }
             // Ties with the last that fits are decided by name in SQLite's BINARY collation
-            // (bytes of UTF-8): the first names in the `value` index's order among them.
+            // (bytes of UTF-8): few are looked up one by one; many (a scan's one-error
+            // addresses) by walking the names in the `value` index's order until enough.
             let needed = limit - named.count
-            if tied.count <= needed || tied.count <= 64 {
-                for (id, counts) in tied {
-                    guard let value = try name.bind([id]).firstRow({ $0.string(0) }) else { continue }
+            if tied <= max(needed, 64) {
+                try sums.forEach { id, counts in
+                    guard isTied(counts), let value = try name.bind([id]).firstRow({ $0.string(0) }) else { return }
                     named.append((value, counts))
                 }
             } else {
-                var countsByID: [Int64: ClientCounts] = [:]
-                for (id, counts) in tied { countsByID[id] = counts }
+                struct Enough: Error {}
                 var found = 0
-                let inOrder = try connection.prepare("SELECT id, value FROM clients ORDER BY value")
-                try inOrder.forEachRow { row in
-                    guard found < needed, let counts = countsByID[row.int(0)] else { return }
-                    named.append((row.string(1), counts))
-                    found += 1
-                }
+                do {
+                    try connection.prepare("SELECT id, value FROM clients ORDER BY value").forEachRow { row in
+                        guard let counts = sums[row.int(0)], isTied(counts) else { return }
+                        named.append((row.string(1), counts))
+                        found += 1
+                        if found == needed { throw Enough() }
+                    }
+                } catch is Enough {}
             }
             named.sort { measure($0.counts) != measure($1.counts) ? measure($0.counts) > measure($1.counts)
                                                                    : Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
