@@ -177,7 +177,9 @@ public struct ClientTally {
         evicted -= 1
         counts[index] = added
         if namedCount <= capacity {
-            weights[index] = added.errors
+            // `floor` is 0 until the first eviction; after it, a pair that was evicted had at
+            // most that many errors, which its weight must still cover.
+            weights[index] = floor + added.errors
             heapIsValid = false
             return
         }

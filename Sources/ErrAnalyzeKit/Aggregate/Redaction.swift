@@ -84,8 +84,14 @@ public enum Redaction {
     public static func isSecretShape(_ s: UnsafeRawBufferPointer) -> Bool {
         let n = s.count
         guard n >= 12 else { return false }
-        if s[0] == UInt8(ascii: "e") && s[1] == UInt8(ascii: "y") && s[2] == UInt8(ascii: "J") { return isJWT(s) }
         let first = s[0]
+        switch first {
+        case UInt8(ascii: "e"): return s[1] == UInt8(ascii: "y") && s[2] == UInt8(ascii: "J") && isJWT(s)
+        // The first letters of `keyPrefixes`: most segments are turned away here.
+        case UInt8(ascii: "s"), UInt8(ascii: "r"), UInt8(ascii: "p"), UInt8(ascii: "w"), UInt8(ascii: "g"), UInt8(ascii: "x"),
+             UInt8(ascii: "A"), UInt8(ascii: "S"), UInt8(ascii: "n"): break
+        default: return false
+        }
         for prefix in keyPrefixes where prefix[0] == first && n >= prefix.count + 8 {
             var k = 1
             while k < prefix.count && s[k] == prefix[k] { k += 1 }
