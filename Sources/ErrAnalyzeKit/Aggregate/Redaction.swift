@@ -79,20 +79,25 @@ public enum Redaction {
     ].map { Array($0.utf8) }
 
     /// A token of a known key shape or a JSON Web Token. `s` is one token (no spaces,
-    /// slashes or quotes); cheap enough for every route segment templating looks at.
+    /// slashes or quotes); cheap enough for every route segment templating looks at: most
+    /// are turned away by their first byte, before any table is touched.
     @inline(__always)
     public static func isSecretShape(_ s: UnsafeRawBufferPointer) -> Bool {
-        let n = s.count
-        guard n >= 12 else { return false }
-        let first = s[0]
-        switch first {
+        guard s.count >= 12 else { return false }
+        switch s[0] {
         case UInt8(ascii: "e"): return s[1] == UInt8(ascii: "y") && s[2] == UInt8(ascii: "J") && isJWT(s)
-        // The first letters of `keyPrefixes`: most segments are turned away here.
+        // The first letters of `keyPrefixes`.
         case UInt8(ascii: "s"), UInt8(ascii: "r"), UInt8(ascii: "p"), UInt8(ascii: "w"), UInt8(ascii: "g"), UInt8(ascii: "x"),
-             UInt8(ascii: "A"), UInt8(ascii: "S"), UInt8(ascii: "n"): break
-        default: return false
+             UInt8(ascii: "A"), UInt8(ascii: "S"), UInt8(ascii: "n"):
+            return hasKeyPrefix(s)
+        default:
+            return false
         }
-        for prefix in keyPrefixes where prefix[0] == first && n >= prefix.count + 8 {
+    }
+
+    @inline(never)
+    static func hasKeyPrefix(_ s: UnsafeRawBufferPointer) -> Bool {
+        for prefix in keyPrefixes where prefix[0] == s[0] && s.count >= prefix.count + 8 {
             var k = 1
             while k < prefix.count && s[k] == prefix[k] { k += 1 }
             if k == prefix.count { return true }
@@ -102,6 +107,7 @@ public enum Redaction {
 
     /// `eyJ…` (base64url of `{"`), then two more dot-separated base64url parts (the
     /// signature may be empty: `alg: none`).
+    @inline(never)
     static func isJWT(_ s: UnsafeRawBufferPointer) -> Bool {
         var dots = 0
         var partLength = 0
@@ -122,6 +128,7 @@ public enum Redaction {
 
     /// Whether `s` holds a run of 20+ letters and digits with at least 2 of each: a random
     /// token (session ids, API keys, hex digests), not a word or a number.
+    @inline(never)
     public static func hasRandomRun(_ s: UnsafeRawBufferPointer) -> Bool {
         guard s.count >= 20 else { return false }
         var length = 0, digits = 0, letters = 0
@@ -133,6 +140,8 @@ public enum Redaction {
                 length += 1; letters += 1
             } else {
                 if length >= 20 && digits >= 2 && letters >= 2 { return true }
+                // Too few bytes left for another run of 20 (most segments end here).
+                if s.count - k - 1 < 20 { return false }
                 length = 0; digits = 0; letters = 0
             }
         }
