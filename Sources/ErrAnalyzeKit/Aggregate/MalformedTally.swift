@@ -5,12 +5,15 @@ public struct MalformedTally: Sendable, Equatable {
         /// 1-based line number in the file.
         public var line: Int64
         public var reason: MalformedReason
-        /// The start of the line, repaired to valid UTF-8.
+        /// The start of the line, its secrets redacted (`Redaction`), repaired to valid UTF-8.
         public var text: String
     }
 
     public static let sampleLimit = 5
     public static let sampleLength = 300
+    /// Bytes past `sampleLength` that redaction looks at, so that a secret the cut would
+    /// halve is still recognised whole.
+    static let redactionMargin = 512
 
     public private(set) var counts: [MalformedReason: Int64] = [:]
     public private(set) var samples: [Sample] = []
@@ -22,7 +25,10 @@ public struct MalformedTally: Sendable, Equatable {
     public mutating func record(_ reason: MalformedReason, line: Int64, text: UnsafeRawBufferPointer) {
         counts[reason, default: 0] += 1
         if samples.count < Self.sampleLimit {
-            let kept = UnsafeRawBufferPointer(rebasing: text.prefix(Self.sampleLength))
+            // Secrets are redacted before the cut, so that one cut in half is still
+            // recognised; the sample is never stored or shown unredacted.
+            let redacted = Redaction.redact(UnsafeRawBufferPointer(rebasing: text.prefix(Self.sampleLength + Self.redactionMargin)))
+            let kept = redacted.prefix(Self.sampleLength)
             // Control characters and invalid UTF-8 (decoded as U+FFFD) become `?`, so that a
             // sample of binary junk cannot garble a terminal.
             let clean = String(decoding: kept, as: UTF8.self).map { c -> Character in

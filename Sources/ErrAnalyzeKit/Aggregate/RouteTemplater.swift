@@ -10,8 +10,9 @@
 /// 3. The first user rule (`--route`) the path matches replaces it whole.
 /// 4. Otherwise each segment that looks like an identifier becomes a placeholder: `{id}`
 ///    (numbers, opaque tokens such as `cus_9s6XKzkNRiz8i3`), `{uuid}`, `{hash}` (32, 40, 64
-///    or 128 hex digits), `{hex}` (other hex of 16+ digits), `{email}`, `{date}`; a file
-///    name keeps its extension (`{id}.json`).
+///    or 128 hex digits), `{hex}` (other hex of 16+ digits), `{email}`, `{date}`, `{token}`
+///    (credentials: known key shapes such as `sk_live_…`, JSON Web Tokens, long random
+///    strings; see `Redaction`); a file name keeps its extension (`{id}.json`).
 ///
 /// Works on bytes and writes into a caller-owned buffer, so the hot path allocates nothing
 /// (the normalised path lives in scratch space the caller owns). Immutable and shareable
@@ -180,7 +181,7 @@ public struct RouteTemplater: Sendable {
     // MARK: Placeholders
 
     enum Placeholder: UInt8 {
-        case id, uuid, hex, hash, email, date
+        case id, uuid, hex, hash, email, date, token
 
         var text: StaticString {
             switch self {
@@ -190,6 +191,7 @@ public struct RouteTemplater: Sendable {
             case .hash: return "{hash}"
             case .email: return "{email}"
             case .date: return "{date}"
+            case .token: return "{token}"
             }
         }
     }
@@ -421,12 +423,16 @@ public struct RouteTemplater: Sendable {
         if stats.at > 0 && stats.at < n - 3 && isEmailDomain(s, stats.at + 1) { return .email }
         if n < 10 { return nil }
         if isDate(s) { return .date }
+        // Credentials in a path (`/v1/keys/sk_live_…`, `/verify/eyJ…`) must not be stored.
+        if Redaction.isSecretShape(s) { return .token }
         if stats.others > 0 { return nil }
         let hex = stats.digits + stats.hexLetters
         if n == 36 && stats.dashes == 4 && hex == 32 && s[8] == UInt8(ascii: "-") && s[13] == UInt8(ascii: "-")
             && s[18] == UInt8(ascii: "-") && s[23] == UInt8(ascii: "-") { return .uuid }
         if hex == n && n >= 16 { return n == 32 || n == 40 || n == 64 || n == 128 ? .hash : .hex }
         if stats.letters > 0 && isOpaqueToken(s) { return .id }
+        // What the rules above leave of a long random string (`tok-8f7e6d5c4b3a2f1e0d9c8b7a`).
+        if n >= 20 && Redaction.hasRandomRun(s) { return .token }
         return nil
     }
 

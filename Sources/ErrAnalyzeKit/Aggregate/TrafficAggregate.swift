@@ -6,9 +6,9 @@ public struct TrafficAggregate {
     public var routes = ByteInterner()
     public var methods = ByteInterner()
     public var codes = ByteInterner()
-    public var clients = ByteInterner()
     public private(set) var traffic = CounterTable<TrafficKey, TrafficCounts>()
-    public private(set) var clientErrors = CounterTable<ClientKey, ClientCounts>()
+    /// Errors per hour and client, at most `maxClients` of them named (see `ClientTally`).
+    public private(set) var clients: ClientTally
     public var malformed = MalformedTally()
     /// Lines seen, including malformed and skipped ones.
     public private(set) var lines: Int64 = 0
@@ -31,16 +31,21 @@ public struct TrafficAggregate {
     private var memo: RouteMemo.View?
     private var otherRouteID = -1
 
-    public init(templater: RouteTemplater = RouteTemplater(), maxRoutes: Int = 5000) {
+    public init(templater: RouteTemplater = RouteTemplater(), maxRoutes: Int = 5000,
+                maxClients: Int = ClientTally.defaultCapacity) {
         self.templater = templater
         self.maxRoutes = maxRoutes
+        clients = ClientTally(capacity: maxClients)
     }
+
+    /// Named (hour, client) pairs kept before the lightest fold into `(other)`.
+    public var maxClients: Int { clients.capacity }
 
     public var isEmpty: Bool { lines == 0 }
 
-    /// A new, empty aggregate with the same templating rules and route cap.
+    /// A new, empty aggregate with the same templating rules and caps.
     public func emptyCopy() -> TrafficAggregate {
-        TrafficAggregate(templater: templater, maxRoutes: maxRoutes)
+        TrafficAggregate(templater: templater, maxRoutes: maxRoutes, maxClients: maxClients)
     }
 
     /// Counts one parsed request.
@@ -69,8 +74,7 @@ public struct TrafficAggregate {
         traffic.add(key, TrafficCounts(requests: 1, timedRequests: timed ? 1 : 0, durationMicros: timed ? record.durationMicros : 0))
 
         if record.status >= 400 && record.client.count > 0 {
-            let client = ClientKey(hour: hour, client: Int32(clients.intern(record.client)))
-            clientErrors.add(client, ClientCounts(errors: 1, rateLimited: record.status == 429 ? 1 : 0))
+            clients.add(hour: hour, client: record.client, ClientCounts(errors: 1, rateLimited: record.status == 429 ? 1 : 0))
         }
     }
 
@@ -128,7 +132,6 @@ public struct TrafficAggregate {
         }
         let methodMap = Self.remap(other.methods, into: &methods)
         let codeMap = Self.remap(other.codes, into: &codes)
-        let clientMap = Self.remap(other.clients, into: &clients)
         for (key, counts) in other.traffic {
             var moved = key
             moved.route = Int32(routeMap[Int(key.route)])
@@ -136,9 +139,7 @@ public struct TrafficAggregate {
             if key.code != TrafficKey.noCode { moved.code = Int32(codeMap[Int(key.code)]) }
             traffic.add(moved, counts)
         }
-        for (key, counts) in other.clientErrors {
-            clientErrors.add(ClientKey(hour: key.hour, client: Int32(clientMap[Int(key.client)])), counts)
-        }
+        clients.merge(other.clients)
         malformed.merge(other.malformed, lineOffset: lines)
         lines += other.lines
         requests += other.requests

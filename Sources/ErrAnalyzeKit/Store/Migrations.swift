@@ -115,7 +115,47 @@ enum Migrations {
             FROM traffic GROUP BY 1, 2, 3, 4, 5, 6;
         INSERT INTO status_hourly SELECT hour, status, sum(requests) FROM traffic GROUP BY hour, status;
         """,
+        // 4: at most `defaultMaxClientsPerHour` client rows per hour, as ingest now keeps
+        // them (SQLiteStore+Clients.swift): an hour's lightest clients beyond that fold into
+        // `(other)`, names no row uses any more go; and malformed-line samples stored before
+        // redaction are redacted (`redactStoredSamples`, after this SQL).
+        """
+        INSERT INTO clients (value) VALUES ('\(SQLiteStore.otherClient)') ON CONFLICT (value) DO NOTHING;
+        CREATE TEMP TABLE folded_clients AS
+            SELECT hour, client_id, errors, rate_limited FROM (
+                SELECT e.hour, e.client_id, e.errors, e.rate_limited,
+                       row_number() OVER (PARTITION BY e.hour ORDER BY e.errors DESC, e.rate_limited DESC, c.value) AS rank,
+                       count(*) OVER (PARTITION BY e.hour) + EXISTS (
+                           SELECT 1 FROM client_errors o WHERE o.hour = e.hour AND o.client_id = \(otherClientID)) AS hour_rows
+                FROM client_errors e JOIN clients c ON c.id = e.client_id
+                WHERE e.client_id <> \(otherClientID))
+            WHERE hour_rows > \(SQLiteStore.defaultMaxClientsPerHour) AND rank >= \(SQLiteStore.defaultMaxClientsPerHour);
+        INSERT INTO client_errors (hour, client_id, errors, rate_limited)
+            SELECT hour, \(otherClientID), sum(errors), sum(rate_limited) FROM folded_clients WHERE 1 GROUP BY hour
+            ON CONFLICT (hour, client_id) DO UPDATE SET
+                errors = errors + excluded.errors, rate_limited = rate_limited + excluded.rate_limited;
+        DELETE FROM client_errors WHERE (hour, client_id) IN (SELECT hour, client_id FROM folded_clients);
+        DROP TABLE folded_clients;
+        DELETE FROM clients WHERE id NOT IN (SELECT client_id FROM client_errors);
+        """,
     ]
+
+    /// Steps SQL cannot do, run after the SQL of the migration of the same index.
+    static let afterSQL: [Int: (SQLiteConnection) throws -> Void] = [3: redactStoredSamples]
+
+    private static let otherClientID = "(SELECT id FROM clients WHERE value = '\(SQLiteStore.otherClient)')"
+
+    /// Redacts the malformed-line samples of databases written before redaction existed.
+    static func redactStoredSamples(_ db: SQLiteConnection) throws {
+        var changed: [(rowid: Int64, text: String)] = []
+        try db.prepare("SELECT rowid, text FROM malformed_samples").forEachRow { row in
+            let text = row.string(1)
+            let redacted = Redaction.redact(text)
+            if redacted != text { changed.append((row.int(0), redacted)) }
+        }
+        let update = try db.prepare("UPDATE malformed_samples SET text = ? WHERE rowid = ?")
+        for (rowid, text) in changed { try update.bind([text, rowid]).run() }
+    }
 
     /// The schema version this build writes.
     static var currentVersion: Int { all.count }
@@ -137,6 +177,7 @@ enum Migrations {
             guard locked < all.count else { return }
             for index in locked..<all.count {
                 try db.execute(all[index])
+                try afterSQL[index]?(db)
             }
             try db.execute("PRAGMA user_version = \(all.count)")
         }

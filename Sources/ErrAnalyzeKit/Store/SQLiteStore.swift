@@ -9,6 +9,8 @@ public final class SQLiteStore: AggregateStore {
 
     /// Distinct routes kept per hour; see `cappedRouteIDs`.
     public var maxRoutesPerHour = 2000
+    /// Client rows kept per hour, `(other)` included; see `writeClients`.
+    public var maxClientsPerHour = SQLiteStore.defaultMaxClientsPerHour
 
     /// Opens or creates the database at `path` (mode 0600), creating its folder, migrates it
     /// and checks that it is not damaged. A writer passes the `WriterLock` it holds: it stays
@@ -255,7 +257,6 @@ public final class SQLiteStore: AggregateStore {
         let routeIDs = try cappedRouteIDs(a)
         let methodIDs = try storeStrings(a.methods, table: "methods")
         let codeIDs = try storeStrings(a.codes, table: "codes")
-        let clientIDs = try storeStrings(a.clients, table: "clients")
 
         let upsertTraffic = try connection.prepare("""
             INSERT INTO traffic (hour, route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us)
@@ -282,17 +283,7 @@ public final class SQLiteStore: AggregateStore {
             try upsertTraffic.run()
         }
         try writeRollups(rows)
-        let upsertClient = try connection.prepare("""
-            INSERT INTO client_errors (hour, client_id, errors, rate_limited) VALUES (?, ?, ?, ?)
-            ON CONFLICT (hour, client_id) DO UPDATE SET
-                errors = errors + excluded.errors, rate_limited = rate_limited + excluded.rate_limited
-            """)
-        let clientRows = a.clientErrors.map { (hour: Int64($0.key.hour), client: clientIDs[Int($0.key.client)], counts: $0.value) }
-            .sorted { ($0.hour, $0.client) < ($1.hour, $1.client) }
-        for row in clientRows {
-            upsertClient.bindIntegers(row.hour, row.client, row.counts.errors, row.counts.rateLimited)
-            try upsertClient.run()
-        }
+        try writeClients(a.clients)
         let upsertMalformed = try connection.prepare("""
             INSERT INTO malformed (file_id, reason, count) VALUES (?, ?, ?)
             ON CONFLICT (file_id, reason) DO UPDATE SET count = count + excluded.count
@@ -554,26 +545,84 @@ public final class SQLiteStore: AggregateStore {
         guard limit > 0 else { return [] }
         return try connection.readTransaction {
             let (clause, values) = windowClause(window)
-            var sums = CounterTable<StoredClientKey, ClientCounts>(capacity: 1024)
+            let largestID = try connection.prepare("SELECT coalesce(max(id), 0) FROM clients").firstRow { $0.int(0) } ?? 0
+            var sums = ClientSums(largestID: largestID)
             try connection.prepare("SELECT client_id, errors, rate_limited FROM client_errors WHERE \(clause)")
                 .bind(values).forEachRow { row in
-                    sums.add(StoredClientKey(id: row.int(0)), ClientCounts(errors: row.int(1), rateLimited: row.int(2)))
+                    sums.add(row.int(0), ClientCounts(errors: row.int(1), rateLimited: row.int(2)))
                 }
-            let ranked = sums.filter { !positiveOnly || measure($0.value) > 0 }.sorted { measure($0.value) > measure($1.value) }
-            guard !ranked.isEmpty else { return [] }
-            // Keep every client tied with the last one that fits: names decide among them.
-            let floor = measure(ranked[min(limit, ranked.count) - 1].value)
-            let name = try connection.prepare("SELECT value FROM clients WHERE id = ?")
-            var named: [(name: String, counts: ClientCounts)] = []
-            for (key, counts) in ranked.prefix(while: { measure($0.value) >= floor }) {
-                guard let value = try name.bind([key.id]).firstRow({ $0.string(0) }) else { continue }  // as the JOIN did
-                named.append((value, counts))
+            // The `limit`-th largest measure, found without sorting every client: a window
+            // of a month may hold hundreds of thousands of them.
+            var measures: [Int64] = []
+            sums.forEach { _, counts in
+                let m = measure(counts)
+                if !positiveOnly || m > 0 { measures.append(m) }
             }
-            // Ties by name in SQLite's BINARY collation: bytes of UTF-8.
+            guard let floor = Self.largest(limit, of: measures) else { return [] }
+            func isTied(_ counts: ClientCounts) -> Bool { measure(counts) == floor && (!positiveOnly || floor > 0) }
+            var named: [(name: String, counts: ClientCounts)] = []
+            var tied = 0
+            let name = try connection.prepare("SELECT value FROM clients WHERE id = ?")
+            try sums.forEach { id, counts in
+                if measure(counts) > floor {
+                    guard let value = try name.bind([id]).firstRow({ $0.string(0) }) else { return }  // as the JOIN did
+                    named.append((value, counts))
+                } else if isTied(counts) {
+                    tied += 1
+                }
+            }
+            // Ties with the last that fits are decided by name in SQLite's BINARY collation
+            // (bytes of UTF-8): few are looked up one by one; many (a scan's one-error
+            // addresses) by walking the names in the `value` index's order until enough.
+            let needed = limit - named.count
+            if tied <= max(needed, 64) {
+                try sums.forEach { id, counts in
+                    guard isTied(counts), let value = try name.bind([id]).firstRow({ $0.string(0) }) else { return }
+                    named.append((value, counts))
+                }
+            } else {
+                struct Enough: Error {}
+                var found = 0
+                do {
+                    try connection.prepare("SELECT id, value FROM clients ORDER BY value").forEachRow { row in
+                        guard let counts = sums[row.int(0)], isTied(counts) else { return }
+                        named.append((row.string(1), counts))
+                        found += 1
+                        if found == needed { throw Enough() }
+                    }
+                } catch is Enough {}
+            }
             named.sort { measure($0.counts) != measure($1.counts) ? measure($0.counts) > measure($1.counts)
                                                                    : Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
             return named.prefix(limit).map { ClientErrorTotal(client: $0.name, errors: $0.counts.errors, rateLimited: $0.counts.rateLimited) }
         }
+    }
+
+    /// The `k`-th largest of `values` (the smallest if there are fewer), or nil if none.
+    static func largest<S: Sequence>(_ k: Int, of values: S) -> Int64? where S.Element == Int64 {
+        // A min-heap of the k largest so far.
+        var heap: [Int64] = []
+        heap.reserveCapacity(k)
+        for value in values {
+            if heap.count < k {
+                heap.append(value)
+                var i = heap.count - 1
+                while i > 0 && heap[(i - 1) / 2] > heap[i] { heap.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
+            } else if value > heap[0] {
+                heap[0] = value
+                var i = 0
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    var smallest = i
+                    if l < heap.count && heap[l] < heap[smallest] { smallest = l }
+                    if r < heap.count && heap[r] < heap[smallest] { smallest = r }
+                    if smallest == i { break }
+                    heap.swapAt(i, smallest)
+                    i = smallest
+                }
+            }
+        }
+        return heap.first
     }
 
     public func malformedSummary(in window: HourWindow) throws -> MalformedSummary {

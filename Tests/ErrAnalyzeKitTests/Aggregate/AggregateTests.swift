@@ -41,7 +41,7 @@ let sampleLines = [
         #expect(notFound.first?.value.requests == 2)
         // +0200 means 09:05 UTC, the hour before the others.
         #expect(a.firstTimestamp == 1_431_853_503)
-        #expect(a.clientErrors.values.reduce(0) { $0 + $1.errors } == 3)
+        #expect(a.clients.totalsByHour.values.reduce(0) { $0 + $1.errors } == 3)
     }
 
     @Test func mergingPartsEqualsCountingTheWhole() {

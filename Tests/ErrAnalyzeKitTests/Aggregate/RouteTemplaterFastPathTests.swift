@@ -32,7 +32,9 @@ import Testing
             case 9: return text("abcXYZ019-_.~!$&'()*+,=:", Int(next() % 12) + 1)
             case 10: return ""
             case 11: return text("ab1", Int(next() % 1100) + 1)
-            case 12: return pick(["list-2024-edition", "user_settings_v2", ".well-known", "index.html", "a-1", "A1b2C3d4E5"])
+            case 12: return pick(["list-2024-edition", "user_settings_v2", ".well-known", "index.html", "a-1", "A1b2C3d4E5",
+                                  "sk_live_51HqLyjWDarjtT1zdp7dc", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl",
+                                  "tok-8f7e6d5c4b3a2f1e0d9c8b7a", "ghp_" + text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 36)])
             case 13: return text("0123456789-", Int(next() % 40) + 1)
             case 14: return pick(["%41", "a;b=1", "%zz", "caf\u{e9}", "{id}", "a b", "@x"])  // the general path's bytes
             default: return text("0123456789", Int(next() % 20) + 1) + text("abcdef", Int(next() % 20))
