@@ -9,16 +9,18 @@ let package = Package(
         .library(name: "ErrAnalyzeKit", targets: ["ErrAnalyzeKit"]),
     ],
     dependencies: [
-        // The only third-party dependency: the CLI's argument parsing. SQLite and zlib are
-        // Debian system libraries reached through the two module maps below.
+        // The only third-party dependency: the CLI's argument parsing. SQLite, zlib, zstd and
+        // liblzma are Debian system libraries reached through the module maps below.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLzma", path: "Sources/CLzma", providers: [.apt(["liblzma-dev"])]),
         .target(
             name: "ErrAnalyzeKit",
-            dependencies: ["CZlib", "CSQLite"],
+            dependencies: ["CZlib", "CSQLite", "CZstd", "CLzma"],
             resources: [.copy("Catalogue/Builtin")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),

@@ -29,7 +29,7 @@ struct ErrAnalyze: ParsableCommand {
     /// ArgumentParser's own usage-error status is 64 (EX_USAGE); erranalyze's contract is 2.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(rawArguments())
             try command.run()
         } catch {
             let code = exitCode(for: error)
@@ -38,6 +38,15 @@ struct ErrAnalyze: ParsableCommand {
                 Foundation.exit(2)
             }
             exit(withError: error)
+        }
+    }
+
+    /// The arguments as the kernel passed them, each carried losslessly in a String
+    /// (`ArgumentBytes`): `CommandLine.arguments` would turn a file name that is not UTF-8
+    /// into U+FFFD, and that file could then never be opened.
+    static func rawArguments() -> [String] {
+        (1..<Int(CommandLine.argc)).compactMap { index in
+            CommandLine.unsafeArgv[index].map { ArgumentBytes.string(from: UnsafeBufferPointer(start: $0, count: strlen($0)).map { UInt8(bitPattern: $0) }) }
         }
     }
 }
