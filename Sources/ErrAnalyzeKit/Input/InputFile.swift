@@ -49,10 +49,10 @@ public final class InputFile {
                 throw InputError.readFailed(displayName, errno: code)
             }
             // Standard input was chosen by whoever started us: a pipe, a file, a socket
-            // (inetd, ssh), or a terminal someone types or pastes into. Other devices
-            // (`< /dev/zero`) are refused like a named one.
+            // (inetd, ssh), a terminal someone types or pastes into, or /dev/null (systemd's
+            // default). Other devices (`< /dev/zero`) are refused like a named one.
             let type = info.st_mode & S_IFMT
-            guard type == S_IFREG || type == S_IFIFO || type == S_IFSOCK || isatty(fd) == 1 else {
+            guard type == S_IFREG || type == S_IFIFO || type == S_IFSOCK || isatty(fd) == 1 || Self.isNullDevice(info) else {
                 close(fd)
                 throw InputError.notRegularFile(displayName)
             }
@@ -137,11 +137,19 @@ public final class InputFile {
     }
 
     /// Regular files and pipes are read; a directory gets its own message; anything else
-    /// (a device, a socket) is "not a regular file or pipe".
+    /// (a device, a socket) is "not a regular file or pipe" — except /dev/null, which reads
+    /// as empty at once (scripts pass it, as to grep, so that a list of files is never empty).
     private static func requireReadableKind(_ info: stat, name: String) throws {
         let type = info.st_mode & S_IFMT
         if type == S_IFDIR { throw InputError.isDirectory(name) }
-        guard type == S_IFREG || type == S_IFIFO else { throw InputError.notRegularFile(name) }
+        guard type == S_IFREG || type == S_IFIFO || isNullDevice(info) else { throw InputError.notRegularFile(name) }
+    }
+
+    /// Whether `info` is the null device (compared with /dev/null's own device number).
+    private static func isNullDevice(_ info: stat) -> Bool {
+        guard info.st_mode & S_IFMT == S_IFCHR else { return false }
+        var null = stat()
+        return stat("/dev/null", &null) == 0 && null.st_mode & S_IFMT == S_IFCHR && null.st_rdev == info.st_rdev
     }
 
     deinit { close(fd) }
