@@ -8,7 +8,7 @@ struct ErrAnalyze: ParsableCommand {
         commandName: "erranalyze",
         abstract: "Analyse API error traffic in access and JSON logs.",
         discussion: """
-        Ingest logs (plain or gzip, any size) into additive aggregates in SQLite, then report
+        Ingest logs (plain, gzip, zstd or xz, any size) into additive aggregates in SQLite, then report
         error rates, retriable vs fatal errors, top codes and routes, and catalogue drift.
 
         Examples:

@@ -16,7 +16,7 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
     case truncated(String, Compression)
     case decompressionRatioExceeded(String, Compression, limit: Int)
     /// zstd or xz data whose window or dictionary is larger than the decoder may allocate
-    /// (`zstd --long`, `--ultra -20`…, `xz -9`): memory stays bounded whatever the input.
+    /// (`zstd --long`, `--ultra`, `xz -8`, `-9`): memory stays bounded whatever the input.
     case needsTooMuchMemory(String, Compression, limitMiB: Int)
     /// bzip2 or lz4: recognised, named, not read.
     case unsupportedCompression(String, UnsupportedCompression)
@@ -33,7 +33,7 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
         case .decompressionRatioExceeded(let name, let kind, let limit):
             return "\(name): decompresses to more than \(limit)× its size; refusing it as a likely \(kind.name) bomb (raise with --max-ratio)"
         case .needsTooMuchMemory(let name, let kind, let limit):
-            return "\(name): \(kind.name) data compressed with a window larger than \(limit) MiB (--long, --ultra or -9); "
+            return "\(name): \(kind.name) data compressed with a window larger than \(limit) MiB (zstd --long or --ultra, xz -8 or -9); "
                 + "not read, to keep memory bounded; decompress it first: \(kind.catTool) \(name) | erranalyze ingest -"
         case .unsupportedCompression(let name, let kind):
             return "\(name): \(kind.rawValue)-compressed: not supported; decompress it first: \(kind.catTool) \(name) | erranalyze ingest -"
