@@ -13,9 +13,10 @@ struct IngestCommand: ParsableCommand {
         rotated or compressed one is not read again, a truncated or replaced one
         is read from its start. A plain file's last line without a newline waits
         until the file has not changed for 5 minutes. gzip, zstd and xz are
-        recognised by their magic bytes. Each step is committed with the read position in one
-        transaction: a crash loses no line and counts none twice. A second ingest
-        on the same database waits for the first, and says so.
+        recognised by their magic bytes. Each step is committed with the read
+        position in one transaction: a crash loses no line and counts none
+        twice. A second ingest on the same database waits for the first, and
+        says so.
 
         Examples:
           erranalyze ingest /var/log/nginx/access.log*

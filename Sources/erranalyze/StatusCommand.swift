@@ -154,7 +154,7 @@ struct StatusCommand: ParsableCommand {
             var path: String
             var format: String
             var compressed: Bool
-            /// gzip, zstd or xz; null for a plain file.
+            /// gzip, zstd or xz; absent for a plain file.
             var compression: String?
             var bytes_read: Int64
             var lines: Int64
