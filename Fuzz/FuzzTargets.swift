@@ -1,6 +1,6 @@
 // libFuzzer entry points for erranalyze's input stage, built with the library's sources by
-// Scripts/fuzz (not part of the SwiftPM package). One binary, three targets, chosen by
-// FUZZ_TARGET: parsers, gzip, lines. Any input must give an answer or a clean error; an
+// Scripts/fuzz (not part of the SwiftPM package). One binary, five targets, chosen by
+// FUZZ_TARGET: parsers, gzip, zstd, xz, lines. Any input must give an answer or a clean error; an
 // invariant that breaks stops the fuzzer with a crash file to replay.
 import Glibc
 
@@ -20,7 +20,7 @@ final class FuzzSource: ByteSource {
 }
 
 enum FuzzTarget: String {
-    case parsers, gzip, lines
+    case parsers, gzip, zstd, xz, lines
 }
 
 nonisolated(unsafe) var target: FuzzTarget = .parsers
@@ -39,6 +39,8 @@ public func fuzzOne(_ start: UnsafeRawPointer?, _ count: Int) -> Int32 {
     switch target {
     case .parsers: fuzzParsers(data)
     case .gzip: fuzzGzip(data)
+    case .zstd: fuzzDecompressor(data, magic: [0x28, 0xB5, 0x2F, 0xFD]) { try ZstdSource(upstream: $0, name: "fuzz.zst", maxRatio: 100, inputBlockSize: 4096) }
+    case .xz: fuzzDecompressor(data, magic: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { try XzSource(upstream: $0, name: "fuzz.xz", maxRatio: 100, inputBlockSize: 4096) }
     case .lines: fuzzLines(data)
     }
     return 0
@@ -84,6 +86,33 @@ func fuzzGzip(_ data: UnsafeRawBufferPointer) {
     framed.withUnsafeBytes { bytes in
         do {
             let source = try GzipSource(upstream: FuzzSource(bytes, chunk: chunk), name: "fuzz.gz", maxRatio: 100, inputBlockSize: 4096)
+            var out = [UInt8](repeating: 0, count: 8192)
+            var total = 0
+            while total < 32 << 20 {
+                let n = try out.withUnsafeMutableBytes { try source.read(into: $0) }
+                if n == 0 { break }
+                total += n
+            }
+        } catch is InputError {
+            // A clean refusal is a correct answer.
+        } catch {
+            fatalError("unexpected error \(error)")
+        }
+    }
+}
+
+/// The zstd and xz readers on arbitrary bytes, as the gzip one: an answer or an InputError,
+/// in bounded output, whatever the read sizes. Half the inputs get the format's magic in
+/// front, so that the decoder gets past its first check.
+func fuzzDecompressor(_ data: UnsafeRawBufferPointer, magic: [UInt8], make: (ByteSource) throws -> ByteSource) {
+    let chunk = data.isEmpty ? 1 : Int(data[data.count - 1]) * 37 + 1
+    var framed = Array(data)
+    if data.count > 1 && !framed.starts(with: magic) && data[0] & 1 == 1 {
+        framed = magic + Array(data.dropFirst())
+    }
+    framed.withUnsafeBytes { bytes in
+        do {
+            let source = try make(FuzzSource(bytes, chunk: chunk))
             var out = [UInt8](repeating: 0, count: 8192)
             var total = 0
             while total < 32 << 20 {

@@ -8,7 +8,7 @@ struct ErrAnalyze: ParsableCommand {
         commandName: "erranalyze",
         abstract: "Analyse API error traffic in access and JSON logs.",
         discussion: """
-        Ingest logs (plain or gzip, any size) into additive aggregates in SQLite, then report
+        Ingest logs (plain, gzip, zstd or xz, any size) into additive aggregates in SQLite, then report
         error rates, retriable vs fatal errors, top codes and routes, and catalogue drift.
 
         Examples:
@@ -31,7 +31,7 @@ struct ErrAnalyze: ParsableCommand {
         // ERRANALYZE_DEBUG=1: database errors also show the SQL statement that failed.
         StoreError.showsStatements = ProcessInfo.processInfo.environment["ERRANALYZE_DEBUG"] == "1"
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(rawArguments())
             try command.run()
         } catch {
             let code = exitCode(for: error)
@@ -40,6 +40,15 @@ struct ErrAnalyze: ParsableCommand {
                 Foundation.exit(2)
             }
             exit(withError: error)
+        }
+    }
+
+    /// The arguments as the kernel passed them, each carried losslessly in a String
+    /// (`ArgumentBytes`): `CommandLine.arguments` would turn a file name that is not UTF-8
+    /// into U+FFFD, and that file could then never be opened.
+    static func rawArguments() -> [String] {
+        (1..<Int(CommandLine.argc)).compactMap { index in
+            CommandLine.unsafeArgv[index].map { ArgumentBytes.string(from: UnsafeBufferPointer(start: $0, count: strlen($0)).map { UInt8(bitPattern: $0) }) }
         }
     }
 }

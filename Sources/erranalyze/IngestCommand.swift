@@ -12,10 +12,11 @@ struct IngestCommand: ParsableCommand {
         called now: a growing file is read from where the last run stopped, a
         rotated or compressed one is not read again, a truncated or replaced one
         is read from its start. A plain file's last line without a newline waits
-        until the file has not changed for 5 minutes. gzip is recognised by its
-        magic bytes. Each step is committed with the read position in one
-        transaction: a crash loses no line and counts none twice. A second ingest
-        on the same database waits for the first, and says so.
+        until the file has not changed for 5 minutes. gzip, zstd and xz are
+        recognised by their magic bytes. Each step is committed with the read
+        position in one transaction: a crash loses no line and counts none
+        twice. A second ingest on the same database waits for the first, and
+        says so.
 
         Examples:
           erranalyze ingest /var/log/nginx/access.log*
@@ -68,7 +69,7 @@ struct IngestCommand: ParsableCommand {
     var noWait = false
 
     @Option(name: .long, help: ArgumentHelp(
-        "Refuse gzip input that inflates to more than this many times its size, past the first 64 MiB (a gzip bomb); 0 = no limit.",
+        "Refuse compressed input (gzip, zstd, xz) that inflates to more than this many times its size, past the first 64 MiB (a bomb); 0 = no limit.",
         valueName: "n"))
     var maxRatio: Int = IngestOptions().maxDecompressionRatio
 
@@ -181,7 +182,7 @@ struct IngestCommand: ParsableCommand {
 
     static func describe(_ r: FileReport) -> String {
         let counts = "\(HumanNumber.count(r.lines)) lines, \(HumanNumber.count(r.requests)) requests, \(HumanNumber.count(r.malformed)) malformed"
-        let kind = r.compressed ? "gzip, " : ""
+        let kind = r.compression.map { "\($0.name), " } ?? (r.compressed ? "compressed, " : "")
         var text: String
         switch r.disposition {
         case .empty: return "\(r.path): empty, nothing to read"
@@ -219,7 +220,7 @@ extension WriterLock {
             if try lock.tryLock() { return lock }
             let holder = lock.holderPID().map { " (pid \($0))" } ?? ""
             guard wait else {
-                Terminal.error("another ingest or prune\(holder) is writing to \(databasePath); not waiting (--no-wait)")
+                Terminal.error("another ingest or prune\(holder) is writing to \(FileNameEscaping.escaped(databasePath)); not waiting (--no-wait)")
                 throw ExitCode(IngestCommand.busyExitCode)
             }
             if !quiet { Terminal.error("waiting for another ingest\(holder) to finish…") }

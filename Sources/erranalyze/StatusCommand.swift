@@ -88,7 +88,7 @@ struct StatusCommand: ParsableCommand {
     static func text(_ s: StoreStatus, now: Int64) -> String {
         var out = ""
         let entries = s.files.map(\.entry)
-        out += "Database     \(s.path) (\(ByteCount.human(s.sizeBytes)), schema \(s.schemaVersion))\n"
+        out += "Database     \(FileNameEscaping.escaped(s.path)) (\(ByteCount.human(s.sizeBytes)), schema \(s.schemaVersion))\n"
         if let last = s.lastIngest {
             out += "Last ingest  \(TimeFormatting.iso8601(last)) (\(ago(now - last)))\n"
         } else {
@@ -112,7 +112,8 @@ struct StatusCommand: ParsableCommand {
 
         var rows = [["FILE", "FORMAT", "READ", "LINES", "REQUESTS", "MALFORMED", "REQUESTS FROM", "REQUESTS TO", "LAST READ"]]
         for e in entries {
-            rows.append([e.path + (e.compressed ? " (gzip)" : ""), e.format, ByteCount.human(e.bytesRead), HumanNumber.count(e.lines),
+            let kind = e.compression.map { " (\($0.name))" } ?? (e.compressed ? " (compressed)" : "")
+            rows.append([FileNameEscaping.escaped(e.path) + kind, e.format, ByteCount.human(e.bytesRead), HumanNumber.count(e.lines),
                          HumanNumber.count(e.requests), HumanNumber.count(e.malformed),
                          e.firstTimestamp.map(TimeFormatting.short) ?? "-", e.lastTimestamp.map(TimeFormatting.short) ?? "-",
                          TimeFormatting.short(e.lastIngested)])
@@ -125,7 +126,7 @@ struct StatusCommand: ParsableCommand {
             for m in s.malformed {
                 var example = ""
                 if let sample = m.sample {
-                    example = "e.g. \(sample.path) line \(sample.line): \(String(sample.text.prefix(60)))"
+                    example = "e.g. \(FileNameEscaping.escaped(sample.path)) line \(sample.line): \(String(sample.text.prefix(60)))"
                 }
                 table.append([m.reason.name, HumanNumber.count(m.count), "in \(m.files) \(m.files == 1 ? "file" : "files")", example])
             }
@@ -188,6 +189,8 @@ struct StatusCommand: ParsableCommand {
             var path: String
             var format: String
             var compressed: Bool
+            /// gzip, zstd or xz; absent for a plain file.
+            var compression: String?
             var bytes_read: Int64
             var lines: Int64
             var requests: Int64
@@ -235,7 +238,7 @@ struct StatusCommand: ParsableCommand {
         let iso = { (t: Int64) in TimeFormatting.iso8601(t) }
         let entries = s.files
         let value = JSONStatus(
-            database: .init(path: s.path, size_bytes: s.sizeBytes, schema_version: s.schemaVersion),
+            database: .init(path: FileNameEscaping.escaped(s.path), size_bytes: s.sizeBytes, schema_version: s.schemaVersion),
             last_ingest: s.lastIngest.map(iso),
             data: .init(first_hour: s.firstHour.map { iso(Int64($0) * 3600) }, last_hour: s.lastHour.map { iso(Int64($0) * 3600) }),
             last_prune: s.lastPrune.flatMap { at in s.prunedBeforeHour.map { JSONStatus.Prune(at: iso(at), before: iso(Int64($0) * 3600)) } },
@@ -244,7 +247,8 @@ struct StatusCommand: ParsableCommand {
                           malformed: entries.reduce(0) { $0 + $1.entry.malformed }),
             files: entries.map { f in
                 let e = f.entry
-                return .init(path: e.path, format: e.format, compressed: e.compressed, bytes_read: e.bytesRead, lines: e.lines,
+                return .init(path: FileNameEscaping.escaped(e.path), format: e.format, compressed: e.compressed,
+                             compression: e.compression?.name ?? (e.compressed ? "gzip" : nil), bytes_read: e.bytesRead, lines: e.lines,
                              requests: e.requests, malformed: e.malformed,
                              malformed_by_reason: Dictionary(uniqueKeysWithValues: f.malformedByReason.map { ($0.key.name, $0.value) }),
                              first_request: e.firstTimestamp.map(iso), last_request: e.lastTimestamp.map(iso),
@@ -252,7 +256,7 @@ struct StatusCommand: ParsableCommand {
             },
             malformed: s.malformed.map { m in
                 .init(reason: m.reason.name, description: m.reason.description, count: m.count, files: m.files,
-                      sample: m.sample.map { .init(path: $0.path, line: $0.line, text: $0.text) })
+                      sample: m.sample.map { .init(path: FileNameEscaping.escaped($0.path), line: $0.line, text: $0.text) })
             },
             integrity: integrity.map { JSONStatus.Integrity(ok: $0.isEmpty, problems: $0) })
         let encoder = JSONEncoder()

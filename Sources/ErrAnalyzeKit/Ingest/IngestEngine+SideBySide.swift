@@ -58,15 +58,16 @@ extension IngestEngine {
     private func readsAlone(_ path: String) -> Bool {
         if path == "-" { return true }
         var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int64(info.st_size) >= options.minimumBytesToReadAlone else {
+        let cPath = ArgumentBytes.bytes(of: path).map { CChar(bitPattern: $0) } + [0]
+        guard stat(cPath, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int64(info.st_size) >= options.minimumBytesToReadAlone else {
             return false
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(cPath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        var magic: (UInt8, UInt8) = (0, 0)
-        let got = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
-        return !(got == 2 && magic.0 == 0x1F && magic.1 == 0x8B)
+        var magic = [UInt8](repeating: 0, count: ContentKind.sniffLength)
+        let got = magic.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        return ContentKind(magic: magic.prefix(max(0, got))) == .plain
     }
 }
 

@@ -49,7 +49,7 @@ public final class IngestEngine {
 
     /// One input, unless an earlier one found the database or its disk full.
     func ingestUnlessStoreFull(path: String, progress: ((IngestProgress) -> Void)?, storeFull: StoreFullFlag) -> FileOutcome {
-        if let reason = storeFull.reason { return .failed(path: path, error: "\(path): not read: \(reason)") }
+        if let reason = storeFull.reason { return .failed(path: path, error: "\(FileNameEscaping.escaped(path)): not read: \(reason)") }
         var full: String?
         let outcome = ingestWithRetries(path: path, progress: progress, storeFull: &full)
         if let full { storeFull.set(full) }
@@ -78,14 +78,14 @@ public final class IngestEngine {
             } catch let conflict as StoreConflict {
                 return .failed(path: path, error: conflict.description)
             } catch {
-                return .failed(path: path, error: "\(path): \(error)")
+                return .failed(path: path, error: "\(FileNameEscaping.escaped(path)): \(error)")
             }
         }
     }
 
     private func ingestOne(path: String, progress: ((IngestProgress) -> Void)?) throws -> FileReport {
         let file = try InputFile(path: path)
-        if let size = file.regularFileSize, !file.isGzip {
+        if let size = file.regularFileSize, !file.isCompressed {
             return try ingestPlainFile(file, size: size, progress: progress)
         }
         return try ingestStream(file, progress: progress)
@@ -274,7 +274,7 @@ public final class IngestEngine {
     /// cores for it) and reads its first bytes, which the returned reader delivers again.
     private func openStream(_ file: InputFile) throws -> (reader: LineReader, sample: [UInt8]) {
         var source = try file.contentSource(maxRatio: options.maxDecompressionRatio)
-        if file.isGzip && options.workers > 1 {
+        if file.isCompressed && options.workers > 1 {
             source = ReadAheadSource(upstream: source)
         }
         var sample = [UInt8](repeating: 0, count: Self.sampleSize)
@@ -290,8 +290,9 @@ public final class IngestEngine {
     }
 
     private func ingestStream(_ file: InputFile, progress: ((IngestProgress) -> Void)?) throws -> FileReport {
-        var report = FileReport(path: file.displayName, format: "", compressed: file.isGzip, disposition: .new, bytesRead: 0,
-                                lines: 0, requests: 0, malformed: 0, malformedSamples: [], heldBackPartialLine: false)
+        var report = FileReport(path: file.displayName, format: "", compressed: file.isCompressed, disposition: .new, bytesRead: 0,
+                                lines: 0, requests: 0, malformed: 0, malformedSamples: [], heldBackPartialLine: false,
+                                compression: file.compression)
         var state = CommitState(entryID: nil, expected: 0, head: [], lastKnownFileID: nil)
         do {
             try readStream(file, report: &report, state: &state, progress: progress)
@@ -301,11 +302,11 @@ public final class IngestEngine {
             report.warning = change.warning(path: file.displayName, countedThrough: state.expected)
             return report
         } catch let error as InputError {
-            if case .truncatedGzip = error, file.regularFileSize != nil,
+            if case .truncated(_, let kind) = error, file.regularFileSize != nil,
                let modified = file.modificationTime, modified > now() - options.liveFileSeconds {
                 // Most likely being written right now (logrotate compressing it): what was
                 // complete is counted, the rest is read by the next run.
-                report.warning = "\(file.displayName): gzip stream ends early; it changed \(max(0, now() - modified)) s ago and is probably still being written: the rest is read by the next run"
+                report.warning = "\(file.displayName): \(kind.name) stream ends early; it changed \(max(0, now() - modified)) s ago and is probably still being written: the rest is read by the next run"
                 return report
             }
             throw IngestError.partial(.input(error), countedThrough: state.expected, lines: report.lines)
@@ -318,7 +319,7 @@ public final class IngestEngine {
                             progress: ((IngestProgress) -> Void)?) throws {
         // A compressed file is finished: once read to its end, the same unchanged file
         // (device, inode, size, time) need not be decompressed again to know it.
-        let sourceKey = file.isGzip ? file.sourceKey : nil
+        let sourceKey = file.isCompressed ? file.sourceKey : nil
         if let sourceKey, let known = try store.ledgerEntry(sourceKey: sourceKey) {
             report.disposition = .upToDate
             report.format = known.format
@@ -479,11 +480,11 @@ public final class IngestEngine {
         let covered = Int(min(Int64(ContentFingerprint.fullLength), position, Int64(sample.count)))
         let fingerprint = ContentFingerprint(of: Array(sample.prefix(covered)))
         let checkpoint = IngestCheckpoint(entryID: state.entryID, expectedBytesRead: state.expected, path: file.displayName,
-                                          format: format.name, compressed: file.isGzip, fingerprint: fingerprint,
+                                          format: format.name, compressed: file.isCompressed, fingerprint: fingerprint,
                                           bytesRead: position, aggregate: aggregate, now: now(),
                                           anchor: anchor.isEmpty ? nil : ContentFingerprint(of: anchor),
                                           endsMidLine: endsMidLine, head: state.head, lastKnownFileID: state.lastKnownFileID,
-                                          sourceKey: sourceKey)
+                                          sourceKey: sourceKey, compression: file.compression)
         state.entryID = try store.commit(checkpoint)
         state.expected = position
         state.counted = ParsedEnding(position: position, bytes: anchor)

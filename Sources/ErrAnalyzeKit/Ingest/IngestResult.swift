@@ -31,6 +31,8 @@ public struct FileReport: Sendable {
     /// Something a person should know that is not a failure (a compressed file still being
     /// written, left for the next run).
     public var warning: String? = nil
+    /// How the input was compressed (`compressed` is true for each of these).
+    public var compression: Compression? = nil
 }
 
 /// Why an input could not be ingested. Every case names the input.

@@ -11,28 +11,23 @@ public final class GzipSource: ByteSource {
     private var memberEnded = false
     private var finished = false
     private var compressedIn: Int64 = 0
-    private var decompressedOut: Int64 = 0
-    private let maxRatio: Int
+    private var ratio: DecompressionRatioLimit
     /// An error met after some output of the current call: raised by the next call, so that
     /// the bytes inflated before the damage are delivered first.
     private var pendingError: InputError?
-
-    /// Output allowed before the ratio is checked: small files of repeated lines compress
-    /// very well and are not bombs.
-    public static let ratioGrace: Int64 = 64 << 20
 
     /// - Parameter maxRatio: refuse input that inflates to more than this many times its
     ///   compressed size (after the first 64 MiB), the signature of a gzip bomb. 0 = no limit.
     public init(upstream: ByteSource, name: String, maxRatio: Int = 0, inputBlockSize: Int = 1 << 20) throws {
         self.upstream = upstream
         self.name = name
-        self.maxRatio = maxRatio
+        self.ratio = DecompressionRatioLimit(name: name, kind: .gzip, maxRatio: maxRatio)
         self.input = UnsafeMutableRawBufferPointer.allocate(byteCount: inputBlockSize, alignment: 64)
         // 15 + 16: gzip wrapper only (zlib streams and raw deflate are not log files).
         let status = inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {
             input.deallocate()
-            throw InputError.corruptGzip(name, detail: "zlib init failed (\(status))")
+            throw InputError.corrupt(name, .gzip, detail: "zlib init failed (\(status))")
         }
     }
 
@@ -53,12 +48,7 @@ public final class GzipSource: ByteSource {
             pendingError = error
         }
         let produced = buffer.count - Int(stream.avail_out)
-        decompressedOut += Int64(produced)
-        // Compare with the compressed bytes inflated so far, not those merely read ahead.
-        let consumed = compressedIn - Int64(stream.avail_in)
-        if maxRatio > 0 && decompressedOut > Self.ratioGrace && decompressedOut > max(consumed, 1) * Int64(maxRatio) {
-            throw InputError.decompressionRatioExceeded(name, limit: maxRatio)
-        }
+        try ratio.add(produced, consumed: compressedIn - Int64(stream.avail_in))
         return produced
     }
 
@@ -83,11 +73,11 @@ public final class GzipSource: ByteSource {
                     stream.avail_in = 0
                     continue
                 }
-                guard inflateReset(&stream) == Z_OK else { throw InputError.corruptGzip(name, detail: "reset failed") }
+                guard inflateReset(&stream) == Z_OK else { throw InputError.corrupt(name, .gzip, detail: "reset failed") }
                 memberEnded = false
             }
             if stream.avail_in == 0 && inputEnd {
-                throw InputError.truncatedGzip(name)
+                throw InputError.truncated(name, .gzip)
             }
             let status = inflate(&stream, Z_NO_FLUSH)
             switch status {
@@ -97,11 +87,11 @@ public final class GzipSource: ByteSource {
                 memberEnded = true
             case Z_DATA_ERROR:
                 let message = stream.msg.map { String(cString: $0) } ?? "invalid deflate data"
-                throw InputError.corruptGzip(name, detail: message)
+                throw InputError.corrupt(name, .gzip, detail: message)
             case Z_MEM_ERROR:
-                throw InputError.corruptGzip(name, detail: "out of memory")
+                throw InputError.corrupt(name, .gzip, detail: "out of memory")
             default:
-                throw InputError.corruptGzip(name, detail: "zlib error \(status)")
+                throw InputError.corrupt(name, .gzip, detail: "zlib error \(status)")
             }
         }
     }

@@ -1,14 +1,24 @@
 import Glibc
 
 /// One input named on the command line, opened and sniffed: a regular file, a pipe or
-/// standard input (`-`), plain or gzip (recognised by its magic bytes, whatever its name).
+/// standard input (`-`), plain or compressed (gzip, zstd, xz, recognised by their magic
+/// bytes, whatever the name).
+///
+/// Devices, sockets and other special files are refused before they are opened: reading
+/// `/dev/zero` would never end, and opening some devices has effects of its own. What a
+/// user legitimately passes still works: `-`, a named pipe, `<(zcat …)` (`/dev/fd/N`, a
+/// pipe) and `/dev/stdin` when standard input is a pipe or a file — the checks follow
+/// symbolic links and look at what is at the end of them.
 public final class InputFile {
-    /// The name to show people: the path as given, or `(standard input)`.
+    /// The name to show people: the path as given, escaped (`FileNameEscaping`), or
+    /// `(standard input)`.
     public let displayName: String
-    /// The path as given; `-` for standard input.
+    /// The path as given (its bytes carried as `ArgumentBytes` describes); `-` for standard input.
     public let path: String
-    /// Whether the content is gzip-compressed.
-    public let isGzip: Bool
+    /// How the content is compressed; nil for plain content.
+    public let compression: Compression?
+    /// Whether the content is compressed (one sequential stream, never split or resumed in place).
+    public var isCompressed: Bool { compression != nil }
     /// For a plain regular file: its size when opened, so that workers can split it.
     public let regularFileSize: Int64?
     /// Seconds since the epoch of the last modification, for regular files.
@@ -19,53 +29,73 @@ public final class InputFile {
     public let sourceKey: String?
 
     /// A plain (uncompressed) regular file: it can be read at any offset and may still grow.
-    public var isPlainRegularFile: Bool { regularFileSize != nil && !isGzip }
+    public var isPlainRegularFile: Bool { regularFileSize != nil && !isCompressed }
     /// The open descriptor (closed when this object goes away).
     let fd: Int32
     private let sniffed: [UInt8]
 
-    /// Opens `path` (or standard input for `-`) and reads its first bytes to recognise gzip.
+    /// Opens `path` (or standard input for `-`) and reads its first bytes to recognise
+    /// compression. `path` is opened by its exact bytes (`ArgumentBytes.bytes(of:)`).
     public init(path: String) throws {
         self.path = path
         if path == "-" {
             displayName = "(standard input)"
             fd = dup(0)
             guard fd >= 0 else { throw InputError.readFailed(displayName, errno: errno) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else {
+                let code = errno
+                close(fd)
+                throw InputError.readFailed(displayName, errno: code)
+            }
+            // Standard input was chosen by whoever started us: a pipe, a file, a socket
+            // (inetd, ssh), a terminal someone types or pastes into, or /dev/null (systemd's
+            // default). Other devices (`< /dev/zero`) are refused like a named one.
+            let type = info.st_mode & S_IFMT
+            guard type == S_IFREG || type == S_IFIFO || type == S_IFSOCK || isatty(fd) == 1 || Self.isNullDevice(info) else {
+                close(fd)
+                throw InputError.notRegularFile(displayName)
+            }
             regularFileSize = nil
             modificationTime = nil
             sourceKey = nil
         } else {
-            displayName = path
+            let name = FileNameEscaping.escaped(path)
+            displayName = name
+            let cPath = ArgumentBytes.bytes(of: path).map { CChar(bitPattern: $0) } + [0]
             var info = stat()
-            guard stat(path, &info) == 0 else {
+            guard stat(cPath, &info) == 0 else {
                 switch errno {
-                case ENOENT, ENOTDIR: throw InputError.notFound(path)
-                case EACCES: throw InputError.permissionDenied(path)
-                default: throw InputError.readFailed(path, errno: errno)
+                case ENOENT, ENOTDIR: throw InputError.notFound(name)
+                case EACCES: throw InputError.permissionDenied(name)
+                default: throw InputError.readFailed(name, errno: errno)
                 }
             }
-            var type = info.st_mode & S_IFMT
-            if type == S_IFDIR { throw InputError.isDirectory(path) }
-            guard type == S_IFREG || type == S_IFIFO || type == S_IFCHR else { throw InputError.notRegularFile(path) }
-            fd = open(path, O_RDONLY | O_CLOEXEC)
+            try Self.requireReadableKind(info, name: name)
+            fd = open(cPath, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
                 switch errno {
-                case ENOENT: throw InputError.notFound(path)
-                case EACCES, EPERM: throw InputError.permissionDenied(path)
-                case EISDIR: throw InputError.isDirectory(path)
-                default: throw InputError.readFailed(path, errno: errno)
+                case ENOENT: throw InputError.notFound(name)
+                case EACCES, EPERM: throw InputError.permissionDenied(name)
+                case EISDIR: throw InputError.isDirectory(name)
+                default: throw InputError.readFailed(name, errno: errno)
                 }
             }
             // The size and time of what was opened, not of what the name meant a moment
             // earlier: a rotation between stat(2) and open(2) must not pair the old file's
-            // size with the new file's bytes.
+            // size with the new file's bytes (nor a file's check with a device's bytes).
             guard fstat(fd, &info) == 0 else {
                 let code = errno
                 close(fd)
-                throw InputError.readFailed(path, errno: code)
+                throw InputError.readFailed(name, errno: code)
             }
-            type = info.st_mode & S_IFMT
-            if type == S_IFDIR { close(fd); throw InputError.isDirectory(path) }
+            do {
+                try Self.requireReadableKind(info, name: name)
+            } catch {
+                close(fd)
+                throw error
+            }
+            let type = info.st_mode & S_IFMT
             regularFileSize = type == S_IFREG ? Int64(info.st_size) : nil
             modificationTime = Int64(info.st_mtim.tv_sec)
             sourceKey = type == S_IFREG
@@ -73,33 +103,59 @@ public final class InputFile {
         }
         // Sniff the magic bytes. A regular file is read positionally so that nothing has to
         // be put back; a pipe's first bytes are replayed by a PrefixedSource.
-        var head = [UInt8](repeating: 0, count: 2)
+        let want = ContentKind.sniffLength
+        var head = [UInt8](repeating: 0, count: want)
         var got = 0
         let descriptor = fd
         let positional = regularFileSize != nil
-        while got < 2 {
+        while got < want {
             let n = head.withUnsafeMutableBytes { buffer -> Int in
                 positional
-                    ? pread(descriptor, buffer.baseAddress! + got, 2 - got, off_t(got))
-                    : Glibc.read(descriptor, buffer.baseAddress! + got, 2 - got)
+                    ? pread(descriptor, buffer.baseAddress! + got, want - got, off_t(got))
+                    : Glibc.read(descriptor, buffer.baseAddress! + got, want - got)
             }
             if n < 0 && errno == EINTR { continue }
             if n < 0 {
                 let code = errno
                 close(fd)
-                if code == EISDIR { throw InputError.isDirectory(path) }
+                if code == EISDIR { throw InputError.isDirectory(displayName) }
                 throw InputError.readFailed(displayName, errno: code)
             }
             if n == 0 { break }
             got += n
         }
         sniffed = Array(head[0..<got])
-        isGzip = got == 2 && head[0] == 0x1F && head[1] == 0x8B
+        switch ContentKind(magic: sniffed) {
+        case .plain:
+            compression = nil
+        case .compressed(let kind):
+            compression = kind
+        case .unsupported(let kind):
+            close(fd)
+            throw InputError.unsupportedCompression(displayName, kind)
+        }
+    }
+
+    /// Regular files and pipes are read; a directory gets its own message; anything else
+    /// (a device, a socket) is "not a regular file or pipe" — except /dev/null, which reads
+    /// as empty at once (scripts pass it, as to grep, so that a list of files is never empty).
+    private static func requireReadableKind(_ info: stat, name: String) throws {
+        let type = info.st_mode & S_IFMT
+        if type == S_IFDIR { throw InputError.isDirectory(name) }
+        guard type == S_IFREG || type == S_IFIFO || isNullDevice(info) else { throw InputError.notRegularFile(name) }
+    }
+
+    /// Whether `info` is the null device (compared with /dev/null's own device number).
+    private static func isNullDevice(_ info: stat) -> Bool {
+        guard info.st_mode & S_IFMT == S_IFCHR else { return false }
+        var null = stat()
+        return stat("/dev/null", &null) == 0 && null.st_mode & S_IFMT == S_IFCHR && null.st_rdev == info.st_rdev
     }
 
     deinit { close(fd) }
 
     /// The file's content from its start, decompressed if need be, read sequentially.
+    /// `maxRatio` is the bomb limit (`--max-ratio`) for every compression.
     /// Call once.
     public func contentSource(maxRatio: Int = 0) throws -> ByteSource {
         let raw: ByteSource
@@ -108,7 +164,12 @@ public final class InputFile {
         } else {
             raw = PrefixedSource(prefix: sniffed, rest: FileDescriptorSource(fd: fd, name: displayName, ownsDescriptor: false))
         }
-        return isGzip ? try GzipSource(upstream: raw, name: displayName, maxRatio: maxRatio) : raw
+        switch compression {
+        case nil: return raw
+        case .gzip: return try GzipSource(upstream: raw, name: displayName, maxRatio: maxRatio)
+        case .zstd: return try ZstdSource(upstream: raw, name: displayName, maxRatio: maxRatio)
+        case .xz: return try XzSource(upstream: raw, name: displayName, maxRatio: maxRatio)
+        }
     }
 
     /// A byte range of a plain regular file, for one worker's share. Safe from several threads.

@@ -164,7 +164,7 @@ public final class SQLiteStore: AggregateStore {
             firstTimestamp: row.isNull(10) ? nil : row.int(10), lastTimestamp: row.isNull(11) ? nil : row.int(11),
             firstIngested: row.int(12), lastIngested: row.int(13),
             anchor: anchorLength > 0 ? ContentFingerprint(length: anchorLength, hash: row.blob(15)) : nil,
-            endsMidLine: row.int(16) != 0, sourceKey: row.optionalString(17))
+            endsMidLine: row.int(16) != 0, sourceKey: row.optionalString(17), compression: Compression(ledgerCode: row.int(5)))
     }
 
     public func ledgerEntries() throws -> [LedgerEntry] {
@@ -219,7 +219,7 @@ public final class SQLiteStore: AggregateStore {
                     last_ts = CASE WHEN last_ts IS NULL OR ? > last_ts THEN ? ELSE last_ts END,
                     last_ingested = ?, anchor = ?, anchor_length = ?, ends_mid_line = ?, source_key = coalesce(?, source_key)
                 WHERE id = ?
-                """).bind([c.path, c.fingerprint.hash, c.fingerprint.length, c.format, c.compressed,
+                """).bind([c.path, c.fingerprint.hash, c.fingerprint.length, c.format, c.compressedCode,
                            c.bytesRead, a.lines, a.requests, a.malformed.total,
                            first, first, last, last, c.now, anchorHash, anchorLength, c.endsMidLine, c.sourceKey, id]).run()
             return id
@@ -247,7 +247,7 @@ public final class SQLiteStore: AggregateStore {
                                malformed, first_ts, last_ts, first_ingested, last_ingested, anchor, anchor_length, ends_mid_line,
                                source_key)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).bind([c.fingerprint.hash, c.fingerprint.length, c.path, c.format, c.compressed, c.bytesRead,
+            """).bind([c.fingerprint.hash, c.fingerprint.length, c.path, c.format, c.compressedCode, c.bytesRead,
                        a.lines, a.requests, a.malformed.total, first, last, c.now, c.now,
                        anchorHash, anchorLength, c.endsMidLine, c.sourceKey]).run()
         return connection.lastInsertRowID

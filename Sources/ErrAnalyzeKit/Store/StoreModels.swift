@@ -24,6 +24,8 @@ public struct LedgerEntry: Sendable, Equatable {
     public var endsMidLine: Bool = false
     /// For a compressed file read to its end: `InputFile.sourceKey` of it.
     public var sourceKey: String? = nil
+    /// How the file was compressed, when `compressed` (the same ledger column).
+    public var compression: Compression? = nil
 }
 
 /// The ledger entries whose first bytes match a file's, and the ledger's last id at the time:
@@ -72,11 +74,17 @@ public struct IngestCheckpoint {
     /// The compressed file was read to its end: its `InputFile.sourceKey`, recorded so that
     /// later runs recognise it unchanged without decompressing it. Nil keeps the one recorded.
     public var sourceKey: String?
+    /// How the file is compressed (stored in the `compressed` column as its `ledgerCode`).
+    public var compression: Compression?
+
+    /// The value of the ledger's `compressed` column: 0 plain, else `Compression.ledgerCode`.
+    public var compressedCode: Int { compression?.ledgerCode ?? (compressed ? 1 : 0) }
 
     public init(entryID: Int64?, expectedBytesRead: Int64, path: String, format: String, compressed: Bool,
                 fingerprint: ContentFingerprint, bytesRead: Int64, aggregate: TrafficAggregate, now: Int64,
                 anchor: ContentFingerprint? = nil, endsMidLine: Bool = false, head: [UInt8] = [],
-                lastKnownFileID: Int64? = nil, sourceKey: String? = nil) {
+                lastKnownFileID: Int64? = nil, sourceKey: String? = nil, compression: Compression? = nil) {
+        self.compression = compression
         self.entryID = entryID
         self.expectedBytesRead = expectedBytesRead
         self.path = path

@@ -65,7 +65,7 @@ func lines(of bytes: [UInt8], tail: Bool = true, blockSize: Int = 4096, maxLine:
     @Test func truncatedStreamIsAnErrorNamingTheFile() throws {
         let data = try gzipped(String(repeating: "a line of text\n", count: 500))
         let cut = Array(data[0..<(data.count / 2)])
-        #expect(throws: InputError.truncatedGzip("cut.gz")) {
+        #expect(throws: InputError.truncated("cut.gz", .gzip)) {
             _ = try readAll(GzipSource(upstream: MemorySource(cut), name: "cut.gz"))
         }
     }
@@ -79,7 +79,7 @@ func lines(of bytes: [UInt8], tail: Bool = true, blockSize: Int = 4096, maxLine:
     @Test func refusesAGzipBombPastTheRatio() throws {
         // 100 MB of zeros compresses about 1000:1.
         let bomb = try gzipped(String(repeating: "\0", count: 100 << 20))
-        #expect(throws: InputError.decompressionRatioExceeded("bomb.gz", limit: 100)) {
+        #expect(throws: InputError.decompressionRatioExceeded("bomb.gz", .gzip, limit: 100)) {
             let source = try GzipSource(upstream: MemorySource(bomb), name: "bomb.gz", maxRatio: 100)
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             while try buffer.withUnsafeMutableBytes({ try source.read(into: $0) }) > 0 {}
