@@ -1,6 +1,6 @@
 /// The PostgreSQL schema as an ordered list of migrations, recorded in `erranalyze_meta`
 /// (`schema_version`, and `application = erranalyze` so that another program's database is
-/// recognised and refused). It mirrors the SQLite schema (ErrAnalyzeKit's `Migrations`) with a
+/// recognised and refused). It mirrors the SQLite schema (ErrAnalyzeSQLite's `SQLiteMigrations`) with a
 /// `host` on every aggregate and ledger row, hourly tables partitioned by month, and views for
 /// dashboards. Migrations run in one transaction under an advisory lock: two hosts upgrading
 /// at the same moment apply them once. Everything lives in the connection's current schema

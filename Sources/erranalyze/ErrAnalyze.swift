@@ -1,5 +1,6 @@
 import ArgumentParser
 import ErrAnalyzeKit
+import ErrAnalyzeSQLite
 import Foundation
 
 @main
@@ -22,7 +23,7 @@ struct ErrAnalyze: ParsableCommand {
         Exit status: 0 ok; 1 some input failed (the rest was still ingested); 2 usage error;
         3 a --fail-if threshold was crossed; 75 another ingest holds the database (--no-wait).
         """,
-        version: "erranalyze \(Release.version) (database schema \(Release.schemaVersion))",
+        version: "erranalyze \(Release.version) (database schema \(SQLiteMigrations.schemaVersion))",
         subcommands: [IngestCommand.self, ReportCommand.self, CatalogueCommand.self, StatusCommand.self, PruneCommand.self, ConfigCommand.self]
     )
 
@@ -30,6 +31,7 @@ struct ErrAnalyze: ParsableCommand {
     static func main() {
         // ERRANALYZE_DEBUG=1: database errors also show the SQL statement that failed.
         StoreError.showsStatements = ProcessInfo.processInfo.environment["ERRANALYZE_DEBUG"] == "1"
+        StoreFailure.showsDetail = StoreError.showsStatements
         do {
             var command = try parseAsRoot(rawArguments())
             try command.run()

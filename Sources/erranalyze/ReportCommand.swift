@@ -1,5 +1,6 @@
 import ArgumentParser
 import ErrAnalyzeKit
+import ErrAnalyzeSQLite
 import Foundation
 
 struct ReportCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import ErrAnalyzeKit
+import ErrAnalyzeSQLite
 import Foundation
 import Testing
 

@@ -109,7 +109,7 @@ extension CounterTable: Equatable where Value: Equatable {
 
 /// Mixes two words into a hash (the finaliser of SplitMix64 over their combination).
 @inline(__always)
-func mixCounterHash(_ a: UInt64, _ b: UInt64) -> UInt64 {
+package func mixCounterHash(_ a: UInt64, _ b: UInt64) -> UInt64 {
     var h = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &+ 0x632B_E59B_D9B4_E019)
     h = (h ^ (h &>> 30)) &* 0xBF58_476D_1CE4_E5B9
     h = (h ^ (h &>> 27)) &* 0x94D0_49BB_1331_11EB

@@ -71,9 +71,9 @@ public final class IngestEngine {
                 return .failed(path: path, error: error.description)
             } catch let error as InputError {
                 return .failed(path: path, error: error.description)
-            } catch let error as StoreError {
+            } catch let error as StoreFailure {
                 let wrapped = IngestError.store(path: path, error)
-                if error.isFull { storeFull = "the database or its disk is full" }
+                if error.kind == .full { storeFull = "the database or its disk is full" }
                 return .failed(path: path, error: wrapped.description)
             } catch let conflict as StoreConflict {
                 return .failed(path: path, error: conflict.description)
@@ -105,7 +105,7 @@ public final class IngestEngine {
             finish(&report, state: state)
             report.warning = change.warning(path: file.displayName, countedThrough: state.expected)
             return report
-        } catch let error as StoreError where state.entryID != nil {
+        } catch let error as StoreFailure where state.entryID != nil {
             throw IngestError.partial(.store(path: file.displayName, error), countedThrough: state.expected, lines: state.lines - state.baseLines)
         } catch let error as InputError where state.entryID != nil {
             throw IngestError.partial(.input(error), countedThrough: state.expected, lines: state.lines - state.baseLines)
@@ -310,7 +310,7 @@ public final class IngestEngine {
                 return report
             }
             throw IngestError.partial(.input(error), countedThrough: state.expected, lines: report.lines)
-        } catch let error as StoreError where state.entryID != nil {
+        } catch let error as StoreFailure where state.entryID != nil {
             throw IngestError.partial(.store(path: file.displayName, error), countedThrough: state.expected, lines: report.lines)
         }
     }

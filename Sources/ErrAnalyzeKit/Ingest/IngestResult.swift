@@ -39,7 +39,7 @@ public struct FileReport: Sendable {
 public enum IngestError: Error, CustomStringConvertible {
     case unrecognisedFormat(path: String, firstLine: String)
     case input(InputError)
-    case store(path: String, StoreError)
+    case store(path: String, StoreFailure)
     case other(path: String, message: String)
     /// Reading failed part-way; the lines before `countedThrough` (a content offset) were
     /// counted and stay counted.
@@ -51,9 +51,9 @@ public enum IngestError: Error, CustomStringConvertible {
             let shown = line.isEmpty ? "" : "; first line: \(line)"
             return "\(path): matches no known log format (name one with --format, --log-format or --json-fields)\(shown)"
         case .input(let error): return error.description
-        case .store(let path, let error) where error.isFull:
+        case .store(let path, let error) where error.kind == .full:
             return "\(path): not recorded: the database or its disk is full (\(error.message)); free some space and run again"
-        case .store(let path, let error) where error.isBusy:
+        case .store(let path, let error) where error.kind == .busy:
             return "\(path): not recorded: the database stayed locked by another process (\(error.message)); run again"
         case .store(let path, let error): return "\(path): could not record in the database: \(error)"
         case .other(let path, let message): return "\(path): \(message)"
@@ -67,7 +67,7 @@ public enum IngestError: Error, CustomStringConvertible {
     /// The database or its disk is full: later files would fail the same way.
     public var isStoreFull: Bool {
         switch self {
-        case .store(_, let error): return error.isFull
+        case .store(_, let error): return error.kind == .full
         case .partial(let inner, _, _): return inner.isStoreFull
         default: return false
         }

@@ -4,6 +4,10 @@ public struct StoreStatus: Sendable {
     public struct File: Sendable {
         public var entry: LedgerEntry
         public var malformedByReason: [MalformedReason: Int64]
+        public init(entry: LedgerEntry, malformedByReason: [MalformedReason: Int64]) {
+            self.entry = entry
+            self.malformedByReason = malformedByReason
+        }
     }
 
     public struct MalformedReasonTotal: Sendable {
@@ -13,6 +17,12 @@ public struct StoreStatus: Sendable {
         public var files: Int
         /// One example, from the most recently ingested file that kept one.
         public var sample: MalformedSummary.Sample?
+        public init(reason: MalformedReason, count: Int64, files: Int, sample: MalformedSummary.Sample? = nil) {
+            self.reason = reason
+            self.count = count
+            self.files = files
+            self.sample = sample
+        }
     }
 
     public var path: String
@@ -30,6 +40,18 @@ public struct StoreStatus: Sendable {
     /// The latest `prune`: when, and the hour before which it removed aggregates.
     public var lastPrune: Int64?
     public var prunedBeforeHour: Int32?
+    public init(path: String, schemaVersion: Int, sizeBytes: Int64, files: [File], malformed: [MalformedReasonTotal], firstHour: Int32? = nil, lastHour: Int32? = nil, lastIngest: Int64? = nil, lastPrune: Int64? = nil, prunedBeforeHour: Int32? = nil) {
+        self.path = path
+        self.schemaVersion = schemaVersion
+        self.sizeBytes = sizeBytes
+        self.files = files
+        self.malformed = malformed
+        self.firstHour = firstHour
+        self.lastHour = lastHour
+        self.lastIngest = lastIngest
+        self.lastPrune = lastPrune
+        self.prunedBeforeHour = prunedBeforeHour
+    }
 }
 
 /// What `prune` removed (or would remove, for a dry run).
@@ -52,4 +74,16 @@ public struct PruneResult: Sendable {
     /// Ledger entries kept, so that old files are still recognised and never counted again.
     public var filesKept: Int
     public var dryRun: Bool
+    public init(beforeHour: Int32, firstRemovedHour: Int32? = nil, lastRemovedHour: Int32? = nil, trafficRows: Int64, clientRows: Int64, requests: Int64, filesWithDetailsRemoved: Int, namesRemoved: Int64, filesKept: Int, dryRun: Bool) {
+        self.beforeHour = beforeHour
+        self.firstRemovedHour = firstRemovedHour
+        self.lastRemovedHour = lastRemovedHour
+        self.trafficRows = trafficRows
+        self.clientRows = clientRows
+        self.requests = requests
+        self.filesWithDetailsRemoved = filesWithDetailsRemoved
+        self.namesRemoved = namesRemoved
+        self.filesKept = filesKept
+        self.dryRun = dryRun
+    }
 }

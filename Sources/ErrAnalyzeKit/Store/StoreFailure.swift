@@ -38,7 +38,13 @@ public struct StoreFailure: Error, CustomStringConvertible, Sendable {
         self.detail = detail
     }
 
-    public var description: String { message }
+    /// Show `detail` after the message (`ERRANALYZE_DEBUG=1`).
+    nonisolated(unsafe) public static var showsDetail = false
+
+    public var description: String {
+        guard Self.showsDetail, let detail else { return message }
+        return message + " [" + detail + "]"
+    }
     /// Worth running the same transaction again.
     public var isRetryable: Bool { kind == .conflict }
 }

@@ -26,6 +26,25 @@ public struct LedgerEntry: Sendable, Equatable {
     public var sourceKey: String? = nil
     /// How the file was compressed, when `compressed` (the same ledger column).
     public var compression: Compression? = nil
+    public init(id: Int64, path: String, fingerprint: ContentFingerprint, format: String, compressed: Bool, bytesRead: Int64, lines: Int64, requests: Int64, malformed: Int64, firstTimestamp: Int64? = nil, lastTimestamp: Int64? = nil, firstIngested: Int64, lastIngested: Int64, anchor: ContentFingerprint? = nil, endsMidLine: Bool = false, sourceKey: String? = nil, compression: Compression? = nil) {
+        self.id = id
+        self.path = path
+        self.fingerprint = fingerprint
+        self.format = format
+        self.compressed = compressed
+        self.bytesRead = bytesRead
+        self.lines = lines
+        self.requests = requests
+        self.malformed = malformed
+        self.firstTimestamp = firstTimestamp
+        self.lastTimestamp = lastTimestamp
+        self.firstIngested = firstIngested
+        self.lastIngested = lastIngested
+        self.anchor = anchor
+        self.endsMidLine = endsMidLine
+        self.sourceKey = sourceKey
+        self.compression = compression
+    }
 }
 
 /// The ledger entries whose first bytes match a file's, and the ledger's last id at the time:
@@ -106,6 +125,9 @@ public struct IngestCheckpoint {
 public struct StoreConflict: Error, CustomStringConvertible {
     public var path: String
     public var description: String { "\(path): another ingest counted this file at the same time" }
+    public init(path: String) {
+        self.path = path
+    }
 }
 
 /// An inclusive range of whole hours (hours since the epoch, UTC); nil bounds are open.
@@ -131,6 +153,15 @@ public struct TrafficGroup: Sendable, Equatable {
     public var counts: TrafficCounts
     /// The host whose traffic this is (the machine that ingested it, or `--host`).
     public var host: String = ""
+    public init(route: String, method: String, status: Int, code: String? = nil, flags: UInt8, counts: TrafficCounts, host: String = "") {
+        self.route = route
+        self.method = method
+        self.status = status
+        self.code = code
+        self.flags = flags
+        self.counts = counts
+        self.host = host
+    }
 }
 
 /// Requests in one hour with one status.
@@ -138,6 +169,11 @@ public struct HourlyStatusCount: Sendable, Equatable {
     public var hour: Int32
     public var status: Int
     public var requests: Int64
+    public init(hour: Int32, status: Int, requests: Int64) {
+        self.hour = hour
+        self.status = status
+        self.requests = requests
+    }
 }
 
 /// A client's errors over a window.
@@ -145,6 +181,11 @@ public struct ClientErrorTotal: Sendable, Equatable {
     public var client: String
     public var errors: Int64
     public var rateLimited: Int64
+    public init(client: String, errors: Int64, rateLimited: Int64) {
+        self.client = client
+        self.errors = errors
+        self.rateLimited = rateLimited
+    }
 }
 
 /// Malformed lines of the files that overlap a window.
@@ -154,10 +195,21 @@ public struct MalformedSummary: Sendable, Equatable {
         public var line: Int64
         public var reason: MalformedReason
         public var text: String
+        public init(path: String, line: Int64, reason: MalformedReason, text: String) {
+            self.path = path
+            self.line = line
+            self.reason = reason
+            self.text = text
+        }
     }
     public var total: Int64 = 0
     public var byReason: [MalformedReason: Int64] = [:]
     public var samples: [Sample] = []
+    public init(total: Int64 = 0, byReason: [MalformedReason: Int64] = [:], samples: [Sample] = []) {
+        self.total = total
+        self.byReason = byReason
+        self.samples = samples
+    }
 }
 
 /// Where aggregates are kept. SQLite today; the same questions could be put to a server

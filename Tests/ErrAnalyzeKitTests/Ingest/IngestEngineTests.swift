@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ErrAnalyzeKit
+@testable import ErrAnalyzeSQLite
 
 /// A scratch folder of log files and a database, driven through `IngestEngine` in-process.
 final class IngestBench {

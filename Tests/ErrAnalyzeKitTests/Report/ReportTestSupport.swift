@@ -1,5 +1,6 @@
 import Foundation
 @testable import ErrAnalyzeKit
+@testable import ErrAnalyzeSQLite
 
 /// One request for a test dataset.
 struct TestRequest {

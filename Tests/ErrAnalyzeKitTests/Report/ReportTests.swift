@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ErrAnalyzeKit
+@testable import ErrAnalyzeSQLite
 
 @Suite struct ReportTests {
     @Test func totalsAddUpAndEveryErrorIsRetriableOrFatal() throws {

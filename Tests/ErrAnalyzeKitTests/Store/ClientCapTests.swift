@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ErrAnalyzeKit
+@testable import ErrAnalyzeSQLite
 
 /// Client rows in the database: at most `maxClientsPerHour` per hour, `(other)` among them,
 /// every hour's sum exact, folded names never stored; and the ranking of top clients.
@@ -75,7 +76,7 @@ import Testing
         let path = temporaryDatabase()
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let legacy = try SQLiteConnection(path: path)
-        for migration in Migrations.all.prefix(3) { try legacy.execute(migration) }
+        for migration in SQLiteMigrations.all.prefix(3) { try legacy.execute(migration) }
         try legacy.execute("PRAGMA user_version = 3")
         let cap = SQLiteStore.defaultMaxClientsPerHour
         var values: [String] = []
@@ -101,7 +102,7 @@ import Testing
         try before.forEachRow { sums.append("\($0.int(0)) \($0.int(1)) \($0.int(2))") }
 
         let store = try SQLiteStore(path: path)
-        #expect(try store.schemaVersion() == Migrations.currentVersion)
+        #expect(try store.schemaVersion() == SQLiteMigrations.currentVersion)
         var after: [String] = []
         try store.connection.prepare("SELECT hour, sum(errors), sum(rate_limited) FROM client_errors GROUP BY hour ORDER BY hour")
             .forEachRow { after.append("\($0.int(0)) \($0.int(1)) \($0.int(2))") }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ErrAnalyzeKit
+@testable import ErrAnalyzeSQLite
 
 /// Whole days read from `traffic_daily` give what summing their hours gives, for any window,
 /// after any prune, and in a database made before the daily table existed.
@@ -129,7 +130,7 @@ import Testing
         let path = temporaryDatabase()
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let legacy = try SQLiteConnection(path: path)
-        for migration in Migrations.all.prefix(2) { try legacy.execute(migration) }
+        for migration in SQLiteMigrations.all.prefix(2) { try legacy.execute(migration) }
         try legacy.execute("PRAGMA user_version = 2")
         try legacy.execute("""
             INSERT INTO routes (id, value) VALUES (1, '/a'), (2, '/b');
@@ -139,7 +140,7 @@ import Testing
                                        (-1, 2, 1, 404, 0, 0, 3, 0, 0);
             """)
         let store = try SQLiteStore(path: path)
-        #expect(try store.schemaVersion() == Migrations.currentVersion)
+        #expect(try store.schemaVersion() == SQLiteMigrations.currentVersion)
         let days = try store.connection.prepare("SELECT day, route_id, status, requests FROM traffic_daily ORDER BY 1, 2")
         var rows: [String] = []
         try days.forEachRow { rows.append("\($0.int(0)) \($0.int(1)) \($0.int(2)) \($0.int(3))") }

@@ -2,6 +2,7 @@ import CSQLite
 import Foundation
 import Testing
 @testable import ErrAnalyzeKit
+@testable import ErrAnalyzeSQLite
 
 /// The ledger beyond the first bytes: anchors, several files with the same start, the
 /// optimistic check for new files, migrations, prune and status, a full database, the lock.
@@ -64,7 +65,7 @@ import Testing
         let path = temporaryDatabase()
         try SQLiteStore.createParentDirectory(of: path)
         let old = try SQLiteConnection(path: path)
-        try old.execute(Migrations.all[0])
+        try old.execute(SQLiteMigrations.all[0])
         try old.execute("PRAGMA user_version = 1")
         let head = Array("legacy first bytes".utf8)
         try old.prepare("""
@@ -72,7 +73,7 @@ import Testing
                                first_ingested, last_ingested) VALUES (?, ?, 'old.log', 'combined', 0, 500, 5, 5, 0, 1, 1)
             """).bind([ContentFingerprint(of: head).hash, head.count]).run()
         let store = try SQLiteStore(path: path)
-        #expect(try store.schemaVersion() == Migrations.currentVersion)
+        #expect(try store.schemaVersion() == SQLiteMigrations.currentVersion)
         let entry = try store.findLedgerEntry(head: head)
         #expect(entry?.bytesRead == 500)
         #expect(entry?.anchor == nil, "old entries have no anchor and are recognised by their first bytes")
@@ -148,8 +149,8 @@ import Testing
         do {
             try store.commit(step(parseCombined(many), entry: id, expected: 100, bytes: 900, head: "x"))
             Issue.record("the commit should not fit")
-        } catch let error as StoreError {
-            #expect(error.isFull, "\(error)")
+        } catch let error as StoreFailure {
+            #expect(error.kind == .full, "\(error)")
         }
         #expect(try store.ledgerEntries().first?.bytesRead == 100)
         #expect(try store.trafficGroups(in: .all).reduce(0) { $0 + $1.counts.requests } == 4)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ErrAnalyzeKit
+@testable import ErrAnalyzeSQLite
 
 /// The store's side of issue 11: one lock per database file, reports as one snapshot, readers
 /// that write nothing, the default path, one-line errors.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ErrAnalyzeKit
+@testable import ErrAnalyzeSQLite
 
 func temporaryDatabase() -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("erranalyze-\(UUID().uuidString)/db.sqlite").path

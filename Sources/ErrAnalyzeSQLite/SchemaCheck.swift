@@ -1,21 +1,22 @@
+import ErrAnalyzeKit
 /// What a reader (`report`, `status`) accepts: a database that erranalyze made with the
 /// schema this build reads. Anything else gets one line saying what it is and what to do,
 /// instead of "no such table" from the first query, and is never written to.
 enum SchemaCheck {
     static func requireReadable(_ connection: SQLiteConnection) throws {
         let path = connection.path
-        let version = try Migrations.version(of: connection)
+        let version = try SQLiteMigrations.version(of: connection)
         if version == 0 {
             if let table = try firstTable(connection) {
                 throw StoreError(message: "\(path): not an erranalyze database (an SQLite database of another program: it has a table '\(table)')", code: 0)
             }
             throw StoreError(message: "\(path): no data yet: run `erranalyze ingest` first", code: 0)
         }
-        if version > Migrations.currentVersion {
-            throw StoreError(message: "\(path): made by a newer erranalyze (schema \(version), this one knows \(Migrations.currentVersion))", code: 0)
+        if version > SQLiteMigrations.currentVersion {
+            throw StoreError(message: "\(path): made by a newer erranalyze (schema \(version), this one knows \(SQLiteMigrations.currentVersion))", code: 0)
         }
-        if version < Migrations.currentVersion {
-            throw StoreError(message: "\(path): made by an older erranalyze (schema \(version)); its owner's next `erranalyze ingest` upgrades it to schema \(Migrations.currentVersion)", code: 0)
+        if version < SQLiteMigrations.currentVersion {
+            throw StoreError(message: "\(path): made by an older erranalyze (schema \(version)); its owner's next `erranalyze ingest` upgrades it to schema \(SQLiteMigrations.currentVersion)", code: 0)
         }
     }
 

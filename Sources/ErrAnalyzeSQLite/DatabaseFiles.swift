@@ -1,3 +1,4 @@
+import ErrAnalyzeKit
 import Glibc
 
 /// The files of one database on disk (`DB`, `DB-wal`, `DB-shm`): who may create them, with

@@ -1,3 +1,4 @@
+import ErrAnalyzeKit
 extension SQLiteStore: ReportQueries {
     /// One read transaction around the whole report: WAL gives it the state of the last
     /// commit when it began, whatever an ingest commits meanwhile.

@@ -1,3 +1,4 @@
+import ErrAnalyzeKit
 import CSQLite
 import Glibc
 

@@ -1,3 +1,4 @@
+import ErrAnalyzeKit
 import CSQLite
 import Glibc
 
@@ -49,7 +50,7 @@ public final class SQLiteStore: AggregateStore {
         }
         // Never touch another program's database (the migrations are atomic: a database of
         // ours at version 0 has no tables).
-        if try Migrations.version(of: connection) == 0, let table = try SchemaCheck.firstTable(connection) {
+        if try SQLiteMigrations.version(of: connection) == 0, let table = try SchemaCheck.firstTable(connection) {
             throw StoreError(message: "\(connection.path): an SQLite database of another program (it has a table '\(table)'); not an erranalyze database", code: 0)
         }
         // cell_size_check: every page read is checked more closely, so that damage on the
@@ -61,7 +62,7 @@ public final class SQLiteStore: AggregateStore {
             """)
         connection.keepWriteAheadLogFiles()
         DatabaseFiles.matchCompanionsToDatabase(connection.path)
-        try Migrations.migrate(connection)
+        try SQLiteMigrations.migrate(connection)
         try requireUndamaged()
     }
 
@@ -122,6 +123,10 @@ public final class SQLiteStore: AggregateStore {
     }
 
     public func ledgerLookup(head: [UInt8]) throws -> LedgerLookup {
+        try StoreError.neutral { try lookUp(head: head) }
+    }
+
+    private func lookUp(head: [UInt8]) throws -> LedgerLookup {
         guard !head.isEmpty else { return LedgerLookup(candidates: [], lastFileID: try lastFileID()) }
         return try connection.readTransaction {
             let lengths = try connection.prepare(
@@ -141,8 +146,8 @@ public final class SQLiteStore: AggregateStore {
     }
 
     public func ledgerEntry(sourceKey: String) throws -> LedgerEntry? {
-        try connection.prepare("SELECT \(Self.ledgerColumns) FROM files WHERE source_key = ? ORDER BY id DESC LIMIT 1")
-            .bind([sourceKey]).firstRow(Self.ledgerEntry)
+        try StoreError.neutral { try connection.prepare("SELECT \(Self.ledgerColumns) FROM files WHERE source_key = ? ORDER BY id DESC LIMIT 1")
+            .bind([sourceKey]).firstRow(Self.ledgerEntry) }
     }
 
     private func lastFileID() throws -> Int64 {
@@ -183,6 +188,10 @@ public final class SQLiteStore: AggregateStore {
 
     @discardableResult
     public func commit(_ checkpoint: IngestCheckpoint) throws -> Int64 {
+        try StoreError.neutral { try commitStep(checkpoint) }
+    }
+
+    private func commitStep(_ checkpoint: IngestCheckpoint) throws -> Int64 {
         do {
             return try connection.writeTransaction {
                 let entryID = try advanceLedger(checkpoint)

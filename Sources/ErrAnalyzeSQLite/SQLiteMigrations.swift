@@ -1,7 +1,12 @@
+import ErrAnalyzeKit
 /// The database schema as an ordered list of migrations, applied in order and recorded in
 /// `PRAGMA user_version`, so that a database made by an older erranalyze is upgraded in
 /// place and one made by a newer erranalyze is refused rather than damaged.
-enum Migrations {
+public enum SQLiteMigrations {
+    /// `PRAGMA user_version` of the databases this build writes; older ones are upgraded by a
+    /// writer, newer ones refused.
+    public static var schemaVersion: Int { currentVersion }
+
     static let all: [String] = [
         // 1: aggregates, interned strings, the ledger of ingested files, malformed lines.
         """

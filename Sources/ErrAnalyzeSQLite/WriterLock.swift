@@ -1,3 +1,4 @@
+import ErrAnalyzeKit
 import Glibc
 
 /// An advisory lock, `flock(2)` on the database file itself, that keeps the writers of one

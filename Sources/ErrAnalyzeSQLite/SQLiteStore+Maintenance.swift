@@ -1,16 +1,17 @@
+import ErrAnalyzeKit
 import Glibc
 
 /// `status` and `prune`: reading the ledger whole, and removing old aggregates.
 extension SQLiteStore {
     /// The schema version of the open database.
     public func schemaVersion() throws -> Int {
-        try Migrations.version(of: connection)
+        try SQLiteMigrations.version(of: connection)
     }
 
     /// Whether the database was made by an older erranalyze and needs migrating (which a
     /// read-only store cannot do).
     public func needsMigration() throws -> Bool {
-        try schemaVersion() < Migrations.currentVersion
+        try schemaVersion() < SQLiteMigrations.currentVersion
     }
 
     /// The size of the database file and its write-ahead log, in bytes.

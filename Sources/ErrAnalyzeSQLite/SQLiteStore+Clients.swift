@@ -1,3 +1,4 @@
+import ErrAnalyzeKit
 /// Client rows: at most `maxClientsPerHour` per hour in the database, the rest `(other)`.
 extension SQLiteStore {
     /// The name errors of clients not kept by name are counted under, in memory
