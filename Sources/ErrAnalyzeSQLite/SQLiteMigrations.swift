@@ -143,10 +143,87 @@ public enum SQLiteMigrations {
         DROP TABLE folded_clients;
         DELETE FROM clients WHERE id NOT IN (SELECT client_id FROM client_errors);
         """,
+        // 5: hosts. Every aggregate row and ledger entry belongs to the host that ingested it
+        // (the machine's name, or `ingest --host`), as in the PostgreSQL store, so that both
+        // give the same reports and a database can be copied into the fleet's. Rows already
+        // stored belong to host 1, this machine (named by `nameFirstHost`). The keys lead
+        // with the hour, then the host: a window's range scan stays one range.
+        """
+        CREATE TABLE hosts (
+            id          INTEGER PRIMARY KEY,
+            name        TEXT NOT NULL UNIQUE,
+            first_seen  INTEGER,
+            last_commit INTEGER
+        );
+        CREATE TABLE traffic_v5 (
+            hour INTEGER NOT NULL, host_id INTEGER NOT NULL, route_id INTEGER NOT NULL, method_id INTEGER NOT NULL,
+            status INTEGER NOT NULL, code_id INTEGER NOT NULL, flags INTEGER NOT NULL,
+            requests INTEGER NOT NULL, timed_requests INTEGER NOT NULL, duration_us INTEGER NOT NULL,
+            PRIMARY KEY (hour, host_id, route_id, method_id, status, code_id, flags)
+        ) WITHOUT ROWID;
+        INSERT INTO traffic_v5 SELECT hour, 1, route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us FROM traffic;
+        DROP TABLE traffic;
+        ALTER TABLE traffic_v5 RENAME TO traffic;
+        CREATE TABLE traffic_daily_v5 (
+            day INTEGER NOT NULL, host_id INTEGER NOT NULL, route_id INTEGER NOT NULL, method_id INTEGER NOT NULL,
+            status INTEGER NOT NULL, code_id INTEGER NOT NULL, flags INTEGER NOT NULL,
+            requests INTEGER NOT NULL, timed_requests INTEGER NOT NULL, duration_us INTEGER NOT NULL,
+            PRIMARY KEY (day, host_id, route_id, method_id, status, code_id, flags)
+        ) WITHOUT ROWID;
+        INSERT INTO traffic_daily_v5 SELECT day, 1, route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us FROM traffic_daily;
+        DROP TABLE traffic_daily;
+        ALTER TABLE traffic_daily_v5 RENAME TO traffic_daily;
+        CREATE TABLE status_hourly_v5 (
+            hour INTEGER NOT NULL, host_id INTEGER NOT NULL, status INTEGER NOT NULL, requests INTEGER NOT NULL,
+            PRIMARY KEY (hour, host_id, status)
+        ) WITHOUT ROWID;
+        INSERT INTO status_hourly_v5 SELECT hour, 1, status, requests FROM status_hourly;
+        DROP TABLE status_hourly;
+        ALTER TABLE status_hourly_v5 RENAME TO status_hourly;
+        CREATE TABLE client_errors_v5 (
+            hour INTEGER NOT NULL, host_id INTEGER NOT NULL, client_id INTEGER NOT NULL,
+            errors INTEGER NOT NULL, rate_limited INTEGER NOT NULL,
+            PRIMARY KEY (hour, host_id, client_id)
+        ) WITHOUT ROWID;
+        INSERT INTO client_errors_v5 SELECT hour, 1, client_id, errors, rate_limited FROM client_errors;
+        DROP TABLE client_errors;
+        ALTER TABLE client_errors_v5 RENAME TO client_errors;
+        ALTER TABLE files ADD COLUMN host_id INTEGER NOT NULL DEFAULT 1;
+        DROP INDEX files_by_fingerprint;
+        CREATE INDEX files_by_fingerprint ON files (host_id, fingerprint_length, fingerprint);
+        -- The read interface for dashboards, the same as PostgreSQL's (docs/fleet.md).
+        CREATE VIEW hourly_traffic AS
+            SELECT datetime(t.hour * 3600, 'unixepoch') AS time, t.hour, h.name AS host, r.value AS route,
+                   m.value AS method, t.status, c.value AS code, t.flags,
+                   t.requests, t.timed_requests, t.duration_us
+            FROM traffic t
+            JOIN hosts h ON h.id = t.host_id
+            JOIN routes r ON r.id = t.route_id
+            JOIN methods m ON m.id = t.method_id
+            LEFT JOIN codes c ON c.id = t.code_id;
+        CREATE VIEW daily_traffic AS
+            SELECT date(d.day * 86400, 'unixepoch') AS time, d.day, h.name AS host, r.value AS route,
+                   m.value AS method, d.status, c.value AS code, d.flags,
+                   d.requests, d.timed_requests, d.duration_us
+            FROM traffic_daily d
+            JOIN hosts h ON h.id = d.host_id
+            JOIN routes r ON r.id = d.route_id
+            JOIN methods m ON m.id = d.method_id
+            LEFT JOIN codes c ON c.id = d.code_id;
+        """,
     ]
 
     /// Steps SQL cannot do, run after the SQL of the migration of the same index.
-    static let afterSQL: [Int: (SQLiteConnection) throws -> Void] = [3: redactStoredSamples]
+    static let afterSQL: [Int: (SQLiteConnection) throws -> Void] = [3: redactStoredSamples, 4: nameFirstHost]
+
+    /// Rows stored before hosts existed were this machine's: host 1 gets its name, when
+    /// there are such rows.
+    static func nameFirstHost(_ db: SQLiteConnection) throws {
+        let used = try db.prepare("SELECT EXISTS (SELECT 1 FROM files) OR EXISTS (SELECT 1 FROM traffic)").firstRow { $0.int(0) } ?? 0
+        guard used != 0 else { return }
+        try db.prepare("INSERT INTO hosts (id, name, first_seen, last_commit) SELECT 1, ?, min(first_ingested), max(last_ingested) FROM files")
+            .bind([HostName.machine()]).run()
+    }
 
     private static let otherClientID = "(SELECT id FROM clients WHERE value = '\(SQLiteStore.otherClient)')"
 

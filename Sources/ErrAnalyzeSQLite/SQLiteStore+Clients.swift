@@ -1,5 +1,5 @@
 import ErrAnalyzeKit
-/// Client rows: at most `maxClientsPerHour` per hour in the database, the rest `(other)`.
+/// Client rows: at most `maxClientsPerHour` per hour and host in the database, the rest `(other)`.
 extension SQLiteStore {
     /// The name errors of clients not kept by name are counted under, in memory
     /// (`ClientTally.folded`) and in the database.
@@ -29,7 +29,9 @@ extension SQLiteStore {
         var folded: [Int32: ClientCounts] = [:]
         for (key, counts) in tally.folded { folded[key.hour, default: ClientCounts()] += counts }
 
-        let present = try connection.prepare("SELECT client_id FROM client_errors WHERE hour = ?")
+        // The cap is per hour and host, like the routes'.
+        let host = try hostID()
+        let present = try connection.prepare("SELECT client_id FROM client_errors WHERE hour = ? AND host_id = ?")
         let select = try connection.prepare("SELECT id FROM clients WHERE value = ?")
         let insert = try connection.prepare("INSERT INTO clients (value) VALUES (?)")
         func existingID(_ name: String) throws -> Int64? { try select.bind([name]).firstRow { $0.int(0) } }
@@ -48,7 +50,7 @@ extension SQLiteStore {
         var rows: [(hour: Int64, client: Int64, counts: ClientCounts)] = []
         for hour in Set(byHour.keys).union(folded.keys).sorted() {
             var named = Set<Int64>()
-            try present.bind([Int64(hour)]).forEachRow { row in
+            try present.bind([Int64(hour), host]).forEachRow { row in
                 if row.int(0) != otherID { named.insert(row.int(0)) }
             }
             var other = folded[hour] ?? ClientCounts()
@@ -73,12 +75,12 @@ extension SQLiteStore {
         // In primary-key order: each upsert lands next to the previous one in the B-tree.
         rows.sort { ($0.hour, $0.client) < ($1.hour, $1.client) }
         let upsert = try connection.prepare("""
-            INSERT INTO client_errors (hour, client_id, errors, rate_limited) VALUES (?, ?, ?, ?)
-            ON CONFLICT (hour, client_id) DO UPDATE SET
+            INSERT INTO client_errors (hour, host_id, client_id, errors, rate_limited) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (hour, host_id, client_id) DO UPDATE SET
                 errors = errors + excluded.errors, rate_limited = rate_limited + excluded.rate_limited
             """)
         for row in rows {
-            upsert.bindIntegers(row.hour, row.client, row.counts.errors, row.counts.rateLimited)
+            upsert.bindIntegers(row.hour, host, row.client, row.counts.errors, row.counts.rateLimited)
             try upsert.run()
         }
     }

@@ -56,9 +56,17 @@ extension SQLiteStore {
             let lastIngest = try connection.prepare("SELECT max(last_ingested) FROM files").firstRow { $0.isNull(0) ? nil : $0.int(0) } ?? nil
             let prune = try connection.prepare("SELECT at, before_hour FROM prunes ORDER BY at DESC, rowid DESC LIMIT 1")
                 .firstRow { ($0.int(0), Int32($0.int(1))) }
+            var hosts: [StoreStatus.Host] = []
+            try connection.prepare("""
+                SELECT h.name, count(f.id), coalesce(sum(f.requests), 0), h.last_commit
+                FROM hosts h LEFT JOIN files f ON f.host_id = h.id GROUP BY h.id ORDER BY h.name
+                """).forEachRow { row in
+                    hosts.append(StoreStatus.Host(name: row.string(0), files: Int(row.int(1)), requests: row.int(2),
+                                                  lastIngest: row.isNull(3) ? nil : row.int(3)))
+                }
             return StoreStatus(path: connection.path, schemaVersion: try schemaVersion(), sizeBytes: fileSize(), files: files,
                                malformed: malformed, firstHour: hours?.first, lastHour: hours?.last, lastIngest: lastIngest,
-                               lastPrune: prune?.0, prunedBeforeHour: prune?.1)
+                               lastPrune: prune?.0, prunedBeforeHour: prune?.1, hosts: hosts)
         }
     }
 
@@ -118,9 +126,9 @@ extension SQLiteStore {
         guard beforeHour != day * 24 else { return }
         try connection.prepare("DELETE FROM traffic_daily WHERE day = ?").bind([day]).run()
         try connection.prepare("""
-            INSERT INTO traffic_daily
-                SELECT ?, route_id, method_id, status, code_id, flags, sum(requests), sum(timed_requests), sum(duration_us)
-                FROM traffic WHERE hour >= ? AND hour < ? GROUP BY route_id, method_id, status, code_id, flags
+            INSERT INTO traffic_daily (day, host_id, route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us)
+                SELECT ?, host_id, route_id, method_id, status, code_id, flags, sum(requests), sum(timed_requests), sum(duration_us)
+                FROM traffic WHERE hour >= ? AND hour < ? GROUP BY host_id, route_id, method_id, status, code_id, flags
             """).bind([day, day * 24, day * 24 + 24]).run()
     }
 

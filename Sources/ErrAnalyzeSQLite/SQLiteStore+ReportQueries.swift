@@ -29,6 +29,10 @@ extension SQLiteStore: ReportQueries {
                 if ids.isEmpty { return ("0", []) }
                 parts.append("code_id IN (\(ids.map(String.init).joined(separator: ",")))")
             }
+            if let hosts = try hostIDs(matching: filter) {
+                if hosts.isEmpty { return ("0", []) }
+                parts.append("host_id IN (\(hosts.map(String.init).joined(separator: ",")))")
+            }
             if !filter.statuses.isEmpty {
                 let ranges = filter.statuses.map { "status BETWEEN \($0.lower) AND \($0.upper)" }
                 parts.append("(" + ranges.joined(separator: " OR ") + ")")
@@ -39,7 +43,11 @@ extension SQLiteStore: ReportQueries {
     }
 
     public func rateLimitedClients(in window: HourWindow, limit: Int) throws -> [ClientErrorTotal] {
-        try topClients(in: window, limit: limit, positiveOnly: true) { $0.rateLimited }
+        try rateLimitedClients(in: window, limit: limit, matching: TrafficFilter())
+    }
+
+    public func rateLimitedClients(in window: HourWindow, limit: Int, matching filter: TrafficFilter) throws -> [ClientErrorTotal] {
+        try topClients(in: window, limit: limit, positiveOnly: true, hosts: filter) { $0.rateLimited }
     }
 
     /// The ids of a string table's values that `include` accepts.

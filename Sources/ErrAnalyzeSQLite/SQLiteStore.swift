@@ -8,6 +8,12 @@ public final class SQLiteStore: AggregateStore {
     public let connection: SQLiteConnection
     private var stringIDs: [String: [String: Int64]] = [:]
 
+    /// The host this store writes for (ledger lookups and commits see only its entries):
+    /// the machine's name unless the opener names another.
+    public let host: String
+    /// `host`'s id in `hosts`, recorded at the first commit.
+    private var storedHostID: Int64?
+
     /// Distinct routes kept per hour; see `cappedRouteIDs`.
     public var maxRoutesPerHour = 2000
     /// Client rows kept per hour, `(other)` included; see `writeClients`.
@@ -19,7 +25,8 @@ public final class SQLiteStore: AggregateStore {
     ///
     /// A reader (`readOnly`) never writes and never creates a file: it refuses, with one line,
     /// a missing, empty, foreign, older or newer database (`SchemaCheck`).
-    public init(path: String, readOnly: Bool = false, holding writerLock: WriterLock? = nil) throws {
+    public init(path: String, readOnly: Bool = false, holding writerLock: WriterLock? = nil, host: String? = nil) throws {
+        self.host = host ?? HostName.machine()
         if readOnly {
             try DatabaseFiles.checkReadable(path)
         } else {
@@ -116,6 +123,46 @@ public final class SQLiteStore: AggregateStore {
         }
     }
 
+    // MARK: Hosts
+
+    /// This store's host id, recording the host at its first use (inside a write transaction).
+    func hostID() throws -> Int64 {
+        if let storedHostID { return storedHostID }
+        try connection.prepare("INSERT INTO hosts (name, first_seen) VALUES (?, strftime('%s','now')) ON CONFLICT (name) DO NOTHING")
+            .bind([host]).run()
+        guard let id = try connection.prepare("SELECT id FROM hosts WHERE name = ?").bind([host]).firstRow({ $0.int(0) }) else {
+            throw StoreError(message: "\(connection.path): could not record the host", code: 0)
+        }
+        storedHostID = id
+        return id
+    }
+
+    /// This store's host id if the host is recorded, else an id no row has (a host that
+    /// never committed has no ledger entries).
+    func hostIDIfKnown() throws -> Int64 {
+        if let storedHostID { return storedHostID }
+        return try connection.prepare("SELECT id FROM hosts WHERE name = ?").bind([host]).firstRow { $0.int(0) } ?? -1
+    }
+
+    /// Host names by id.
+    func hostNames() throws -> [Int64: String] {
+        var map: [Int64: String] = [:]
+        try connection.prepare("SELECT id, name FROM hosts").forEachRow { map[$0.int(0)] = $0.string(1) }
+        return map
+    }
+
+    /// The ids of the hosts `filter` selects, or nil when it selects every host.
+    func hostIDs(matching filter: TrafficFilter) throws -> [Int64]? {
+        guard !filter.hosts.isEmpty else { return nil }
+        return try hostNames().filter { filter.matches(host: $0.value) }.map(\.key).sorted()
+    }
+
+    /// `host_id IN (…)` for `filter`'s hosts, or `1` when it selects every host.
+    func hostClause(_ filter: TrafficFilter) throws -> String {
+        guard let ids = try hostIDs(matching: filter) else { return "1" }
+        return "host_id IN (\(ids.map(String.init).joined(separator: ",")))"
+    }
+
     // MARK: Ledger
 
     public func findLedgerEntry(head: [UInt8]) throws -> LedgerEntry? {
@@ -130,11 +177,11 @@ public final class SQLiteStore: AggregateStore {
         guard !head.isEmpty else { return LedgerLookup(candidates: [], lastFileID: try lastFileID()) }
         return try connection.readTransaction {
             let lengths = try connection.prepare(
-                "SELECT DISTINCT fingerprint_length FROM files WHERE fingerprint_length BETWEEN 1 AND ? ORDER BY fingerprint_length DESC")
+                "SELECT DISTINCT fingerprint_length FROM files WHERE host_id = \(try hostIDIfKnown()) AND fingerprint_length BETWEEN 1 AND ? ORDER BY fingerprint_length DESC")
             var candidateLengths: [Int] = []
             try lengths.bind([head.count]).forEachRow { candidateLengths.append(Int($0.int(0))) }
             let lookup = try connection.prepare(
-                "SELECT \(Self.ledgerColumns) FROM files WHERE fingerprint_length = ? AND fingerprint = ? ORDER BY last_ingested DESC, id DESC")
+                "SELECT \(Self.ledgerColumns) FROM files WHERE host_id = \(try hostIDIfKnown()) AND fingerprint_length = ? AND fingerprint = ? ORDER BY last_ingested DESC, id DESC")
             var found: [LedgerEntry] = []
             for length in candidateLengths {
                 let fingerprint = ContentFingerprint(of: Array(head[0..<length]))
@@ -146,7 +193,7 @@ public final class SQLiteStore: AggregateStore {
     }
 
     public func ledgerEntry(sourceKey: String) throws -> LedgerEntry? {
-        try StoreError.neutral { try connection.prepare("SELECT \(Self.ledgerColumns) FROM files WHERE source_key = ? ORDER BY id DESC LIMIT 1")
+        try StoreError.neutral { try connection.prepare("SELECT \(Self.ledgerColumns) FROM files WHERE host_id = \(try hostIDIfKnown()) AND source_key = ? ORDER BY id DESC LIMIT 1")
             .bind([sourceKey]).firstRow(Self.ledgerEntry) }
     }
 
@@ -174,7 +221,7 @@ public final class SQLiteStore: AggregateStore {
 
     public func ledgerEntries() throws -> [LedgerEntry] {
         var entries: [LedgerEntry] = []
-        try connection.prepare("SELECT \(Self.ledgerColumns) FROM files ORDER BY last_ingested, id").forEachRow {
+        try connection.prepare("SELECT \(Self.ledgerColumns) FROM files WHERE host_id = \(try hostIDIfKnown()) ORDER BY last_ingested, id").forEachRow {
             entries.append(Self.ledgerEntry($0))
         }
         return entries
@@ -195,6 +242,7 @@ public final class SQLiteStore: AggregateStore {
         do {
             return try connection.writeTransaction {
                 let entryID = try advanceLedger(checkpoint)
+                try connection.prepare("UPDATE hosts SET last_commit = ? WHERE id = ?").bind([checkpoint.now, try hostID()]).run()
                 try writeAggregate(checkpoint.aggregate, fileID: entryID)
                 beforeCommit?()
                 return entryID
@@ -209,6 +257,7 @@ public final class SQLiteStore: AggregateStore {
     /// Forgets the ids of interned names (after a rollback, or a prune that removed some).
     func invalidateNameCache() {
         stringIDs = [:]
+        storedHostID = nil
     }
 
     /// Moves the ledger's read position, refusing if another process moved it first.
@@ -237,7 +286,7 @@ public final class SQLiteStore: AggregateStore {
         if let known = c.lastKnownFileID {
             let head = c.head.isEmpty ? nil : c.head
             var clash = false
-            try connection.prepare("SELECT fingerprint_length, fingerprint FROM files WHERE id > ?").bind([known]).forEachRow { row in
+            try connection.prepare("SELECT fingerprint_length, fingerprint FROM files WHERE id > ? AND host_id = ?").bind([known, try hostID()]).forEachRow { row in
                 let length = Int(row.int(0))
                 if let head {
                     if length <= head.count && ContentFingerprint(of: Array(head[0..<length])).hash == row.blob(1) { clash = true }
@@ -247,18 +296,18 @@ public final class SQLiteStore: AggregateStore {
             }
             guard !clash else { throw StoreConflict(path: c.path) }
         } else {
-            let clash = try connection.prepare("SELECT id FROM files WHERE fingerprint_length = ? AND fingerprint = ?")
+            let clash = try connection.prepare("SELECT id FROM files WHERE host_id = \(try hostID()) AND fingerprint_length = ? AND fingerprint = ?")
                 .bind([c.fingerprint.length, c.fingerprint.hash]).firstRow { $0.int(0) }
             guard clash == nil else { throw StoreConflict(path: c.path) }
         }
         try connection.prepare("""
             INSERT INTO files (fingerprint, fingerprint_length, path, format, compressed, bytes_read, lines, requests,
                                malformed, first_ts, last_ts, first_ingested, last_ingested, anchor, anchor_length, ends_mid_line,
-                               source_key)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               source_key, host_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).bind([c.fingerprint.hash, c.fingerprint.length, c.path, c.format, c.compressedCode, c.bytesRead,
                        a.lines, a.requests, a.malformed.total, first, last, c.now, c.now,
-                       anchorHash, anchorLength, c.endsMidLine, c.sourceKey]).run()
+                       anchorHash, anchorLength, c.endsMidLine, c.sourceKey, try hostID()]).run()
         return connection.lastInsertRowID
     }
 
@@ -266,11 +315,13 @@ public final class SQLiteStore: AggregateStore {
         let routeIDs = try cappedRouteIDs(a)
         let methodIDs = try storeStrings(a.methods, table: "methods")
         let codeIDs = try storeStrings(a.codes, table: "codes")
+        // One step is one host's: every row of it has this host id.
+        let host = try hostID()
 
         let upsertTraffic = try connection.prepare("""
-            INSERT INTO traffic (hour, route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (hour, route_id, method_id, status, code_id, flags) DO UPDATE SET
+            INSERT INTO traffic (hour, host_id, route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (hour, host_id, route_id, method_id, status, code_id, flags) DO UPDATE SET
                 requests = requests + excluded.requests,
                 timed_requests = timed_requests + excluded.timed_requests,
                 duration_us = duration_us + excluded.duration_us
@@ -287,11 +338,11 @@ public final class SQLiteStore: AggregateStore {
         }
         rows.sort(by: TrafficRow.inKeyOrder)
         for row in rows {
-            upsertTraffic.bindIntegers(row.hour, row.route, row.method, row.status, row.code, row.flags,
+            upsertTraffic.bindIntegers(row.hour, host, row.route, row.method, row.status, row.code, row.flags,
                                        row.counts.requests, row.counts.timedRequests, row.counts.durationMicros)
             try upsertTraffic.run()
         }
-        try writeRollups(rows)
+        try writeRollups(rows, host: host)
         try writeClients(a.clients)
         let upsertMalformed = try connection.prepare("""
             INSERT INTO malformed (file_id, reason, count) VALUES (?, ?, ?)
@@ -332,7 +383,7 @@ public final class SQLiteStore: AggregateStore {
 
     /// The same rows summed by day (`traffic_daily`) and by hour and status
     /// (`status_hourly`): see `DailyRollup`.
-    private func writeRollups(_ rows: [TrafficRow]) throws {
+    private func writeRollups(_ rows: [TrafficRow], host: Int64) throws {
         var daily: [TrafficRow] = []
         var index: [TrafficRow.DayKey: Int] = [:]
         var statuses: [(hour: Int64, status: Int64, requests: Int64)] = []
@@ -355,26 +406,26 @@ public final class SQLiteStore: AggregateStore {
         }
         daily.sort(by: TrafficRow.inKeyOrder)
         let upsertDaily = try connection.prepare("""
-            INSERT INTO traffic_daily (day, route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (day, route_id, method_id, status, code_id, flags) DO UPDATE SET
+            INSERT INTO traffic_daily (day, host_id, route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (day, host_id, route_id, method_id, status, code_id, flags) DO UPDATE SET
                 requests = requests + excluded.requests,
                 timed_requests = timed_requests + excluded.timed_requests,
                 duration_us = duration_us + excluded.duration_us
             """)
         for row in daily {
-            upsertDaily.bindIntegers(row.hour, row.route, row.method, row.status, row.code, row.flags,
+            upsertDaily.bindIntegers(row.hour, host, row.route, row.method, row.status, row.code, row.flags,
                                      row.counts.requests, row.counts.timedRequests, row.counts.durationMicros)
             try upsertDaily.run()
         }
         // Rows came in hour order: these are in (hour, status) order but for status within an hour.
         statuses.sort { ($0.hour, $0.status) < ($1.hour, $1.status) }
         let upsertStatus = try connection.prepare("""
-            INSERT INTO status_hourly (hour, status, requests) VALUES (?, ?, ?)
-            ON CONFLICT (hour, status) DO UPDATE SET requests = requests + excluded.requests
+            INSERT INTO status_hourly (hour, host_id, status, requests) VALUES (?, ?, ?, ?)
+            ON CONFLICT (hour, host_id, status) DO UPDATE SET requests = requests + excluded.requests
             """)
         for entry in statuses {
-            upsertStatus.bindIntegers(entry.hour, entry.status, entry.requests)
+            upsertStatus.bindIntegers(entry.hour, host, entry.status, entry.requests)
             try upsertStatus.run()
         }
     }
@@ -392,7 +443,9 @@ public final class SQLiteStore: AggregateStore {
     private func cappedRouteIDs(_ a: TrafficAggregate) throws -> [HourRoute: Int64] {
         let select = try connection.prepare("SELECT id FROM routes WHERE value = ?")
         let insert = try connection.prepare("INSERT INTO routes (value) VALUES (?) ON CONFLICT (value) DO NOTHING")
-        let present = try connection.prepare("SELECT route_id FROM traffic WHERE hour = ? GROUP BY route_id")
+        // The cap is per hour and host: one host's scanners never crowd out another's routes.
+        let host = try hostID()
+        let present = try connection.prepare("SELECT route_id FROM traffic WHERE hour = ? AND host_id = ? GROUP BY route_id")
         var cache = stringIDs["routes"] ?? [:]
         func existingID(_ value: String) throws -> Int64? {
             if let known = cache[value] { return known }
@@ -419,7 +472,7 @@ public final class SQLiteStore: AggregateStore {
         for (pair, _) in ordered {
             if inHour[pair.hour] == nil {
                 var ids = Set<Int64>()
-                try present.bind([Int64(pair.hour)]).forEachRow { ids.insert($0.int(0)) }
+                try present.bind([Int64(pair.hour), host]).forEachRow { ids.insert($0.int(0)) }
                 inHour[pair.hour] = ids
                 distinctInHour[pair.hour] = ids.count
             }
@@ -495,14 +548,16 @@ public final class SQLiteStore: AggregateStore {
     public func trafficGroups(in window: HourWindow) throws -> [TrafficGroup] {
         try connection.readTransaction {
             let routes = try names("routes"), methods = try names("methods"), codes = try names("codes")
+            let hosts = try hostNames()
             var sums = CounterTable<StoredGroupKey, TrafficCounts>(capacity: 4096)
             func scan(_ sql: String, _ values: [Any?]) throws {
                 try connection.prepare(sql).bind(values).forEachRow { row in
-                    sums.add(StoredGroupKey(route: row.int(0), method: row.int(1), status: row.int(2), code: row.int(3), flags: row.int(4)),
+                    sums.add(StoredGroupKey(route: row.int(0), method: row.int(1), status: row.int(2), code: row.int(3), flags: row.int(4),
+                                            host: row.int(8)),
                              TrafficCounts(requests: row.int(5), timedRequests: row.int(6), durationMicros: row.int(7)))
                 }
             }
-            let columns = "route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us"
+            let columns = "route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us, host_id"
             let plan = DailyRollup.plan(window)
             if let days = plan.days {
                 let (clause, values) = windowClause(days, column: "day")
@@ -512,24 +567,30 @@ public final class SQLiteStore: AggregateStore {
                 let (clause, values) = windowClause(range)
                 try scan("SELECT \(columns) FROM traffic WHERE \(clause)", values)
             }
-            // In the order GROUP BY gave, so that everything downstream stays as it was.
-            return sums.sorted { $0.key < $1.key }.map { key, counts in
+            // In the order of the names, not of the ids, which depend on the order names were
+            // first stored: every store gives the same groups in the same order.
+            return sums.map { key, counts in
                 TrafficGroup(route: routes[key.route] ?? "?", method: methods[key.method] ?? "", status: Int(key.status),
-                             code: key.code == 0 ? nil : codes[key.code], flags: UInt8(truncatingIfNeeded: key.flags), counts: counts)
-            }
+                             code: key.code == 0 ? nil : codes[key.code], flags: UInt8(truncatingIfNeeded: key.flags), counts: counts,
+                             host: hosts[key.host] ?? "")
+            }.sorted(by: TrafficGroup.inNameOrder)
         }
     }
 
     public func hourlyStatusCounts(in window: HourWindow) throws -> [HourlyStatusCount] {
-        let (clause, values) = windowClause(window)
-        var counts: [HourlyStatusCount] = []
+        try hourlyStatusCounts(in: window, hosts: TrafficFilter())
+    }
+
+    /// Requests per hour and status of the hosts `filter` selects (its other parts ignored).
+    func hourlyStatusCounts(in window: HourWindow, hosts filter: TrafficFilter) throws -> [HourlyStatusCount] {
+        var (clause, values) = windowClause(window)
+        clause += " AND " + (try hostClause(filter))
+        var hourly = HourlyStatusAccumulator()
         try connection.readTransaction {
             try connection.prepare("SELECT hour, status, requests FROM status_hourly WHERE \(clause) ORDER BY hour, status")
-                .bind(values).forEachRow {
-                    counts.append(HourlyStatusCount(hour: Int32(truncatingIfNeeded: $0.int(0)), status: Int($0.int(1)), requests: $0.int(2)))
-                }
+                .bind(values).forEachRow { hourly.add(hour: $0.int(0), status: $0.int(1), requests: $0.int(2)) }
         }
-        return counts
+        return hourly.finish()
     }
 
     /// Requests per hour and status of the rows matching `clause`, ordered by hour and status.
@@ -543,17 +604,22 @@ public final class SQLiteStore: AggregateStore {
     }
 
     public func clientErrors(in window: HourWindow, limit: Int) throws -> [ClientErrorTotal] {
-        try topClients(in: window, limit: limit) { $0.errors }
+        try clientErrors(in: window, limit: limit, matching: TrafficFilter())
+    }
+
+    public func clientErrors(in window: HourWindow, limit: Int, matching filter: TrafficFilter) throws -> [ClientErrorTotal] {
+        try topClients(in: window, limit: limit, hosts: filter) { $0.errors }
     }
 
     /// The `limit` clients with the largest `measure` (and above 0 when `positiveOnly`),
     /// ties by name, as `ORDER BY measure DESC, c.value LIMIT ?` gave them. Only the names
     /// of the clients that can make the list are read.
-    func topClients(in window: HourWindow, limit: Int, positiveOnly: Bool = false,
+    func topClients(in window: HourWindow, limit: Int, positiveOnly: Bool = false, hosts filter: TrafficFilter = TrafficFilter(),
                     measure: (ClientCounts) -> Int64) throws -> [ClientErrorTotal] {
         guard limit > 0 else { return [] }
         return try connection.readTransaction {
-            let (clause, values) = windowClause(window)
+            var (clause, values) = windowClause(window)
+            clause += " AND " + (try hostClause(filter))
             let largestID = try connection.prepare("SELECT coalesce(max(id), 0) FROM clients").firstRow { $0.int(0) } ?? 0
             var sums = ClientSums(largestID: largestID)
             try connection.prepare("SELECT client_id, errors, rate_limited FROM client_errors WHERE \(clause)")
@@ -635,6 +701,11 @@ public final class SQLiteStore: AggregateStore {
     }
 
     public func malformedSummary(in window: HourWindow) throws -> MalformedSummary {
+        try malformedSummary(in: window, matching: TrafficFilter())
+    }
+
+    /// Malformed lines of the files of the hosts `filter` selects (its other parts ignored).
+    public func malformedSummary(in window: HourWindow, matching filter: TrafficFilter) throws -> MalformedSummary {
         // Malformed lines have no trustworthy time; they belong to the window through their
         // file's time range (files with no readable request at all belong to every window).
         var parts: [String] = []
@@ -644,6 +715,9 @@ public final class SQLiteStore: AggregateStore {
         }
         if let last = window.last {
             parts.append("(f.first_ts IS NULL OR f.first_ts < ?)"); values.append((Int64(last) + 1) * 3600)
+        }
+        if let hosts = try hostIDs(matching: filter) {
+            parts.append("f.host_id IN (\(hosts.map(String.init).joined(separator: ",")))")
         }
         let clause = parts.isEmpty ? "1" : parts.joined(separator: " AND ")
         var summary = MalformedSummary()
@@ -671,20 +745,17 @@ public final class SQLiteStore: AggregateStore {
 }
 
 /// The stored dimensions of a traffic row (ids), the key reports sum by.
-struct StoredGroupKey: CounterKey, Comparable {
+struct StoredGroupKey: CounterKey {
     var route: Int64
     var method: Int64
     var status: Int64
     var code: Int64
     var flags: Int64
+    var host: Int64
 
     var counterHash: UInt64 {
-        mixCounterHash(UInt64(bitPattern: route) &+ UInt64(bitPattern: method) &<< 40,
+        mixCounterHash(UInt64(bitPattern: route) &+ UInt64(bitPattern: method) &<< 40 &+ UInt64(bitPattern: host) &<< 20,
                        UInt64(bitPattern: code) &+ UInt64(bitPattern: status) &<< 40 &+ UInt64(bitPattern: flags) &<< 56)
-    }
-
-    static func < (a: Self, b: Self) -> Bool {
-        (a.route, a.method, a.status, a.code, a.flags) < (b.route, b.method, b.status, b.code, b.flags)
     }
 }
 

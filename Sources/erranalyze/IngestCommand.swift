@@ -66,6 +66,12 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Threads (default: all cores): parts of one large plain file, or several files side by side; 1 reads everything in order on one thread.", valueName: "n"))
     var workers: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Whose traffic this is (default: this machine's name): a container, a pod, a workload (shop/api).",
+        discussion: "Every row is stored with its host; the ledger of files is per host, and reports have a hosts section and a --host filter.",
+        valueName: "name"))
+    var host: String?
+
     @Flag(name: .long, help: "Exit at once with status 75 if another ingest is running on this database, instead of waiting.")
     var noWait = false
 
@@ -84,6 +90,7 @@ struct IngestCommand: ParsableCommand {
         if files.isEmpty && (ActiveConfiguration.current?.sources.isEmpty ?? true) {
             throw ValidationError("name at least one log file, or - for standard input, or add a [[source]] to the config file")
         }
+        if let host, let why = HostName.problem(with: host) { throw ValidationError("--host: \(why)") }
         if [format != nil, logFormat != nil, jsonFields != nil].filter({ $0 }).count > 1 {
             throw ValidationError("give only one of --format, --log-format and --json-fields")
         }
@@ -142,7 +149,7 @@ struct IngestCommand: ParsableCommand {
         let lock = try WriterLock.acquire(for: path, wait: !noWait, quiet: quiet, purpose: "ingest")
         let store: SQLiteStore
         do {
-            store = try SQLiteStore(path: path, holding: lock)
+            store = try SQLiteStore(path: path, holding: lock, host: host)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)

@@ -25,6 +25,7 @@ extension IngestCommand {
                 }
             }
             if route.isEmpty { command.route = source.routes }
+            if host == nil { command.host = source.host }
             do {
                 try command.validate()
                 try command.run()

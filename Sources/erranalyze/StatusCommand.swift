@@ -103,6 +103,23 @@ struct StatusCommand: ParsableCommand {
         if let before = s.prunedBeforeHour, let at = s.lastPrune {
             out += "Pruned       hours before \(TimeFormatting.iso8601(Int64(before) * 3600)) (on \(TimeFormatting.iso8601(at)))\n"
         }
+        // Hosts that committed; "quiet" when one has not for an hour (its cron or follower
+        // may have stopped), which a fleet's on-call person wants to see first.
+        let named = s.hosts.filter { !$0.name.isEmpty }
+        if named.count > 1 || (named.count == 1 && named[0].name != HostName.machine()) {
+            out += "Hosts        \(named.count) \(named.count == 1 ? "host" : "hosts")"
+            let quiet = named.filter { Self.isQuiet($0, now: now) }
+            out += quiet.isEmpty ? "\n" : ", \(quiet.count) quiet (no commit for over an hour)\n"
+            var rows = [["HOST", "FILES", "REQUESTS", "LAST COMMIT", ""]]
+            for host in named {
+                rows.append([FileNameEscaping.escaped(host.name), HumanNumber.count(Int64(host.files)), HumanNumber.count(host.requests),
+                             host.lastIngest.map { "\(TimeFormatting.short($0)) (\(ago(now - $0)))" } ?? "never",
+                             Self.isQuiet(host, now: now) ? "quiet" : ""])
+            }
+            out += columns(rows, rightAligned: [1, 2]) + "\n"
+        } else if let only = named.first {
+            out += "Host         \(FileNameEscaping.escaped(only.name))\n"
+        }
         let bytes = entries.reduce(0) { $0 + $1.bytesRead }
         let lines = entries.reduce(0) { $0 + $1.lines }
         let requests = entries.reduce(0) { $0 + $1.requests }
@@ -169,7 +186,21 @@ struct StatusCommand: ParsableCommand {
 
     // MARK: JSON (erranalyze.status/v1)
 
+    /// A host whose last commit is over an hour old.
+    static func isQuiet(_ host: StoreStatus.Host, now: Int64) -> Bool {
+        guard let last = host.lastIngest else { return true }
+        return now - last > 3600
+    }
+
     struct JSONStatus: Encodable {
+        struct Host: Encodable {
+            var name: String
+            var files: Int
+            var requests: Int64
+            var last_commit: String?
+            /// No commit for over an hour.
+            var quiet: Bool
+        }
         struct Database: Encodable {
             var path: String
             var size_bytes: Int64
@@ -230,6 +261,7 @@ struct StatusCommand: ParsableCommand {
         var last_prune: Prune?
         var totals: Totals
         var files: [File]
+        var hosts: [Host]
         var malformed: [Malformed]
         /// Only with --check.
         var integrity: Integrity?
@@ -254,6 +286,10 @@ struct StatusCommand: ParsableCommand {
                              malformed_by_reason: Dictionary(uniqueKeysWithValues: f.malformedByReason.map { ($0.key.name, $0.value) }),
                              first_request: e.firstTimestamp.map(iso), last_request: e.lastTimestamp.map(iso),
                              first_ingested: iso(e.firstIngested), last_ingested: iso(e.lastIngested), ends_mid_line: e.endsMidLine)
+            },
+            hosts: s.hosts.map { h in
+                .init(name: FileNameEscaping.escaped(h.name), files: h.files, requests: h.requests,
+                      last_commit: h.lastIngest.map(iso), quiet: isQuiet(h, now: Int64(Date().timeIntervalSince1970)))
             },
             malformed: s.malformed.map { m in
                 .init(reason: m.reason.name, description: m.reason.description, count: m.count, files: m.files,

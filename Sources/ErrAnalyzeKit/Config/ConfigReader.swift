@@ -160,9 +160,7 @@ public enum ConfigReader {
             }
             var host: String?
             if let value = table["host"], let text = string(value, "\(base).host", "\(label).host") {
-                if text.isEmpty || text.contains(where: { $0 == "/" || $0.isWhitespace }) {
-                    problem("\(base).host", "\(label).host", "a host name has no spaces or slashes")
-                }
+                if let why = HostName.problem(with: text) { problem("\(base).host", "\(label).host", why) }
                 host = text
             }
             guard problems.count == before, let name else { return nil }

@@ -1,6 +1,21 @@
 /// What `erranalyze status` shows: the ledger of files, what was found in them, and the
 /// span of the aggregates.
 public struct StoreStatus: Sendable {
+    /// A host that committed to the database: its files, requests and last commit.
+    public struct Host: Sendable, Equatable {
+        public var name: String
+        public var files: Int
+        public var requests: Int64
+        /// Seconds since the epoch of its last commit.
+        public var lastIngest: Int64?
+        public init(name: String, files: Int, requests: Int64, lastIngest: Int64?) {
+            self.name = name
+            self.files = files
+            self.requests = requests
+            self.lastIngest = lastIngest
+        }
+    }
+
     public struct File: Sendable {
         public var entry: LedgerEntry
         public var malformedByReason: [MalformedReason: Int64]
@@ -40,7 +55,10 @@ public struct StoreStatus: Sendable {
     /// The latest `prune`: when, and the hour before which it removed aggregates.
     public var lastPrune: Int64?
     public var prunedBeforeHour: Int32?
-    public init(path: String, schemaVersion: Int, sizeBytes: Int64, files: [File], malformed: [MalformedReasonTotal], firstHour: Int32? = nil, lastHour: Int32? = nil, lastIngest: Int64? = nil, lastPrune: Int64? = nil, prunedBeforeHour: Int32? = nil) {
+    /// Every host that committed, by name.
+    public var hosts: [Host]
+    public init(path: String, schemaVersion: Int, sizeBytes: Int64, files: [File], malformed: [MalformedReasonTotal], firstHour: Int32? = nil, lastHour: Int32? = nil, lastIngest: Int64? = nil, lastPrune: Int64? = nil, prunedBeforeHour: Int32? = nil, hosts: [Host] = []) {
+        self.hosts = hosts
         self.path = path
         self.schemaVersion = schemaVersion
         self.sizeBytes = sizeBytes

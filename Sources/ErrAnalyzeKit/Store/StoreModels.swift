@@ -164,6 +164,24 @@ public struct TrafficGroup: Sendable, Equatable {
     }
 }
 
+extension TrafficGroup {
+    /// The order every store gives groups in: by route, method, status, code (none first),
+    /// flags, then host, comparing names by their UTF-8 bytes.
+    public static func inNameOrder(_ a: TrafficGroup, _ b: TrafficGroup) -> Bool {
+        func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+        if a.route != b.route { return bytes(a.route).lexicographicallyPrecedes(bytes(b.route)) }
+        if a.method != b.method { return bytes(a.method).lexicographicallyPrecedes(bytes(b.method)) }
+        if a.status != b.status { return a.status < b.status }
+        if a.code != b.code {
+            guard let x = a.code else { return true }
+            guard let y = b.code else { return false }
+            return bytes(x).lexicographicallyPrecedes(bytes(y))
+        }
+        if a.flags != b.flags { return a.flags < b.flags }
+        return bytes(a.host).lexicographicallyPrecedes(bytes(b.host))
+    }
+}
+
 /// Requests in one hour with one status.
 public struct HourlyStatusCount: Sendable, Equatable {
     public var hour: Int32
