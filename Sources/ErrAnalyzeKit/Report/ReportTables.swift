@@ -132,6 +132,8 @@ public enum ReportTables {
                     ("host", "Host", .text), ("requests", "Requests", .count), ("errors", "Errors", .count), ("error_rate", "Error rate", .ratio),
                     ("client_errors", "4xx", .count), ("server_errors", "5xx", .count), ("top_code", "Top code", .text),
                 ], note: note)
+                // A database that records no hosts holds one, unnamed: nothing to show people.
+                guard !report.hosts.allSatisfy({ $0.host.isEmpty }) else { return t }
                 t.rows = report.hosts.prefix(rank).map { h in
                     [.text(hostName(h.host)), .count(h.requests), .count(h.errors), .ratio(h.errorRate), .count(h.clientErrors),
                      .count(h.serverErrors), .text(h.topCode.map { "\($0.code) (\($0.status)): \(HumanNumber.count($0.count))" } ?? "")]

@@ -146,7 +146,10 @@ func singleHostReport(_ host: String, _ options: ReportOptions = ReportOptions(w
         #expect(try report(["*"]).timeline == all.timeline)
         let named = try report(["web-1"])
         #expect(named.totals.requests == 0 && named.timeline.isEmpty && named.clients.isEmpty && named.rateLimitedClients.isEmpty)
-        #expect(TextReportRenderer().render(all).contains("  Host            -\n"))
+        let text = TextReportRenderer().render(all)
+        #expect(!text.contains("  Host ") && !text.contains("\nHosts"), "one unnamed host is not worth a line")
+        #expect(!MarkdownReportRenderer().render(all).contains("## Hosts"))
+        #expect(CSVRendererTests().parseCSV(try CSVReportRenderer(section: "hosts").render(all))[1][0...1] == ["", "94"])
     }
 
     @Test func filtersReadHostsAsWritten() throws {

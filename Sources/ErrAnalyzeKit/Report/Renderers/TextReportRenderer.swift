@@ -113,8 +113,9 @@ public struct TextReportRenderer {
                 + " (" + HumanNumber.percent(ReportTables.share(c.count, t.requests)) + ")"
         }
         lines.append("  Status classes  " + classes.joined(separator: " · "))
-        if report.hostsSeen == 1, let host = report.hosts.first {
-            lines.append("  Host            " + ReportFormat.printable(ReportTables.hostName(host.host)))
+        // A database that records no hosts holds one, unnamed: nothing to say.
+        if report.hostsSeen == 1, let host = report.hosts.first, !host.host.isEmpty {
+            lines.append("  Host            " + ReportFormat.printable(host.host))
         }
         if let note = ReportFormat.idempotencyNote(report) {
             lines.append(contentsOf: wrap(note + ".", width: maxWidth, firstPrefix: "  " + palette.apply(.yellow, "!") + " ", prefix: "    "))
