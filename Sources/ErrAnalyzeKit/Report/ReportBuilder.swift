@@ -251,9 +251,10 @@ public struct ReportBuilder {
 
     // MARK: Questions restricted to hosts
 
-    // A store that records no hosts (`HostScopedReportQueries`) holds all of its traffic under
-    // the host "": its clients, malformed lines and timeline are kept whole when "" matches
-    // the host filter, else left out. Until the store seam lands; then these ask the store.
+    // A store that does not answer `HostScopedReportQueries` records no hosts: all of its
+    // traffic belongs to the host "", so its clients, malformed lines and timeline are kept
+    // whole when "" matches the host filter, else left out. Until the store seam lands; then
+    // these four ask the store directly, passing the filter.
 
     private var hostScoped: (any HostScopedReportQueries)? { store as? any HostScopedReportQueries }
 
