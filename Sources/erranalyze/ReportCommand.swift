@@ -16,6 +16,8 @@ struct ReportCommand: ParsableCommand {
         Filters (--route, --code, --status, --method) may be repeated or given as
         comma lists. They restrict every section but malformed input, and hide the
         client sections (the database counts clients' errors per hour only).
+        --host NAME (repeatable; web-* matches a pattern) restricts every section,
+        clients and malformed input included, to the hosts that ingested them.
 
         --fail-if EXPR (repeatable) makes the exit status 3 when a threshold is
         crossed: the report is still written, and each crossed threshold adds a
@@ -33,6 +35,7 @@ struct ReportCommand: ParsableCommand {
           erranalyze report --day yesterday --tz Europe/London --format markdown
           erranalyze report --since 2026-11-01 --until 2026-11-08 --format json
           erranalyze report --since 24h --status 5xx --route '/v1/payments/*'
+          erranalyze report --since 24h --host 'web-*' --host batch-1
           erranalyze report --format csv --section routes_by_rate
           erranalyze report --format prometheus -o /var/lib/node_exporter/ea.prom
           erranalyze report --since 15m --fail-if 'error_rate>2%'
@@ -114,6 +117,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only this request method; repeatable, or a comma list.", valueName: "method"))
     var method: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Only this host (the name it ingested as, or a pattern with *); repeatable.", valueName: "host"))
+    var host: [String] = []
+
     @Option(name: .customLong("fail-if"), help: ArgumentHelp("Exit with status 3 when EXPR holds, e.g. 'error_rate>2%'; repeatable.", valueName: "expr"))
     var failIf: [String] = []
 
@@ -144,7 +150,7 @@ struct ReportCommand: ParsableCommand {
 
     func filter() throws -> TrafficFilter {
         do {
-            return try ReportFilters.parse(routes: route, codes: code, statuses: status, methods: method)
+            return try ReportFilters.parse(routes: route, codes: code, statuses: status, methods: method, hosts: host)
         } catch {
             throw ReportCLI.usage(error.description)
         }

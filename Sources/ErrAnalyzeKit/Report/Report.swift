@@ -103,6 +103,31 @@ public struct Report: Sendable, Equatable {
         public var rateLimited: Int64
     }
 
+    /// One host's traffic in the window (the machine that ingested it, or `ingest --host`).
+    public struct HostCount: Sendable, Equatable {
+        /// The host's most frequent error code, with the status it was sent with.
+        public struct TopCode: Sendable, Equatable {
+            public var code: String
+            public var status: Int
+            public var count: Int64
+        }
+
+        public var host: String
+        public var requests: Int64 = 0
+        public var errors: Int64 = 0
+        public var clientErrors: Int64 = 0
+        public var serverErrors: Int64 = 0
+        public var retriable: Int64 = 0
+        public var fatal: Int64 = 0
+        /// Nil when none of the host's errors carried a code.
+        public var topCode: TopCode?
+        public var errorRate: Double { requests == 0 ? 0 : Double(errors) / Double(requests) }
+
+        public init(host: String) {
+            self.host = host
+        }
+    }
+
     /// The window before this one, of equal length, and its totals (`--compare`).
     public struct Comparison: Sendable, Equatable {
         public var window: Window
@@ -166,11 +191,16 @@ public struct Report: Sendable, Equatable {
     public var statusDrift: [StatusDrift] = []
     /// Hourly, covering the window (or the data when the window is open).
     public var timeline: [TimelinePoint] = []
+    /// Hosts with the most errors, then the most requests (at most `top`).
+    public var hosts: [HostCount] = []
+    /// How many hosts had traffic in the window (and matched the filters), before `top`.
+    public var hostsSeen = 0
     /// Clients with the most errors, and with the most 429s (at most `top` each). Both are
-    /// empty when a filter is set: the store counts clients' errors per hour only.
+    /// empty when a route, code, status or method filter is set: the store counts clients' errors per
+    /// hour and host only (a host filter applies to them).
     public var clients: [ClientCount] = []
     public var rateLimitedClients: [ClientCount] = []
-    /// Whether the client sections apply to this report (false when filters are set).
+    /// Whether the client sections apply to this report (false when route, code, status or method filters are set).
     public var clientsAvailable = true
     public var malformed = MalformedSummary()
     /// The catalogues that classified this report, in precedence order.

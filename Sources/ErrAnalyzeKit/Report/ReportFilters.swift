@@ -1,14 +1,16 @@
-/// Reads the values people type after `--route`, `--code`, `--status` and `--method`.
-/// Each option may be repeated and each value may be a comma-separated list.
+/// Reads the values people type after `--route`, `--code`, `--status`, `--method` and `--host`.
+/// Each option may be repeated and each value but a host may be a comma-separated list.
 public enum ReportFilters {
     public struct ParseError: Error, CustomStringConvertible, Equatable {
         public var description: String
     }
 
     /// A filter from the raw option values.
+    /// Hosts are not split at commas (a name is taken as written), only blanks are dropped.
     public static func parse(routes: [String] = [], codes: [String] = [], statuses: [String] = [],
-                             methods: [String] = []) throws(ParseError) -> TrafficFilter {
+                             methods: [String] = [], hosts: [String] = []) throws(ParseError) -> TrafficFilter {
         var filter = TrafficFilter()
+        for host in hosts where !host.isEmpty && !filter.hosts.contains(host) { filter.hosts.append(host) }
         filter.routes = split(routes)
         filter.codes = split(codes)
         filter.methods = split(methods).map { $0.uppercased() }
@@ -63,13 +65,20 @@ extension StringProtocol {
 }
 
 extension TrafficFilter {
-    /// One line for people: `status 5xx · method POST · route /v1/*`; empty when unfiltered.
+    /// One line for people: `status 5xx · method POST · route /v1/* · host web-*`; empty when unfiltered.
     public var summary: String {
         var parts: [String] = []
         if !statuses.isEmpty { parts.append("status " + statuses.map(\.description).joined(separator: ", ")) }
         if !codes.isEmpty { parts.append("code " + codes.joined(separator: ", ")) }
         if !methods.isEmpty { parts.append("method " + methods.joined(separator: ", ")) }
         if !routes.isEmpty { parts.append("route " + routes.joined(separator: ", ")) }
+        if !hosts.isEmpty { parts.append("host " + hosts.joined(separator: ", ")) }
         return parts.joined(separator: " · ")
+    }
+
+    /// Whether the filter looks inside a host's traffic (route, code, status or method), which
+    /// the per-hour client counts cannot; a host filter alone can narrow them.
+    public var restrictsRequests: Bool {
+        !routes.isEmpty || !codes.isEmpty || !statuses.isEmpty || !methods.isEmpty
     }
 }

@@ -58,7 +58,7 @@ public enum ReportTables {
 
     /// Every section `--section` accepts, in report order.
     public static let sectionNames = [
-        "codes", "statuses", "status_classes", "categories", "routes", "routes_by_rate", "clients",
+        "codes", "statuses", "status_classes", "categories", "routes", "routes_by_rate", "hosts", "clients",
         "clients_rate_limited", "unknown_codes", "status_drift", "timeline", "thresholds", "malformed",
     ]
 
@@ -125,6 +125,34 @@ public enum ReportTables {
             }
             return t
 
+        case "hosts":
+            let note = report.hostsSeen > report.hosts.count ? "top \(report.hosts.count) of \(HumanNumber.count(Int64(report.hostsSeen)))" : nil
+            if person {
+                var t = ReportTable(id: section, title: "Hosts", columns: [
+                    ("host", "Host", .text), ("requests", "Requests", .count), ("errors", "Errors", .count), ("error_rate", "Error rate", .ratio),
+                    ("client_errors", "4xx", .count), ("server_errors", "5xx", .count), ("top_code", "Top code", .text),
+                ], note: note)
+                // A database that records no hosts holds one, unnamed: nothing to show people.
+                guard !report.hosts.allSatisfy({ $0.host.isEmpty }) else { return t }
+                t.rows = report.hosts.prefix(rank).map { h in
+                    [.text(hostName(h.host)), .count(h.requests), .count(h.errors), .ratio(h.errorRate), .count(h.clientErrors),
+                     .count(h.serverErrors), .text(h.topCode.map { "\($0.code) (\($0.status)): \(HumanNumber.count($0.count))" } ?? "")]
+                }
+                return t
+            }
+            var t = ReportTable(id: section, title: "Hosts", columns: [
+                ("host", "Host", .text), ("requests", "Requests", .count), ("errors", "Errors", .count),
+                ("client_errors", "4xx", .count), ("server_errors", "5xx", .count), ("error_rate", "Error rate", .ratio),
+                ("retriable", "Retriable", .count), ("fatal", "Fatal", .count), ("top_code", "Top code", .text),
+                ("top_code_status", "Top code status", .count), ("top_code_count", "Top code errors", .count),
+            ], note: note)
+            t.rows = report.hosts.map { h in
+                [.text(h.host), .count(h.requests), .count(h.errors), .count(h.clientErrors), .count(h.serverErrors), .ratio(h.errorRate),
+                 .count(h.retriable), .count(h.fatal), h.topCode.map { .text($0.code) } ?? .empty,
+                 h.topCode.map { .count(Int64($0.status)) } ?? .empty, h.topCode.map { .count($0.count) } ?? .empty]
+            }
+            return t
+
         case "clients", "clients_rate_limited":
             let limited = section == "clients_rate_limited"
             var t = ReportTable(id: section, title: limited ? "Clients with the most 429s" : "Clients with the most errors",
@@ -181,6 +209,9 @@ public enum ReportTables {
             return nil
         }
     }
+
+    /// A host as people read it: traffic recorded without a host name shows as `-`.
+    public static func hostName(_ host: String) -> String { host.isEmpty ? "-" : host }
 
     static func share(_ part: Int64, _ whole: Int64) -> Double { whole == 0 ? 0 : Double(part) / Double(whole) }
 }

@@ -55,7 +55,7 @@ public struct HTMLReportRenderer {
             if let note = ReportFormat.idempotencyNote(report) { h += "<p class=\"note\">⚠ \(Self.escape(note)).</p>\n" }
             h += timelineSection(report)
             h += breakdownSection(report)
-            for id in ["codes", "routes", "routes_by_rate"] { h += tableSection(id, report) }
+            for id in ["codes", "routes", "routes_by_rate", "hosts"] { h += tableSection(id, report) }
             if report.clientsAvailable {
                 h += tableSection("clients", report)
                 h += tableSection("clients_rate_limited", report)

@@ -20,6 +20,7 @@ public struct JSONReportRenderer {
                 w.array("codes") { w in for c in report.filter.codes { w.field(nil, .string(c)) } }
                 w.array("statuses") { w in for s in report.filter.statuses { w.field(nil, .string(s.description)) } }
                 w.array("methods") { w in for m in report.filter.methods { w.field(nil, .string(m)) } }
+                w.array("hosts") { w in for h in report.filter.hosts { w.field(nil, .string(h)) } }
             }
             w.object("parameters") { w in
                 w.field("top", .int(Int64(report.top)))
@@ -93,6 +94,7 @@ public struct JSONReportRenderer {
             }
             w.array("routes") { w in for r in report.routes { Self.route(r, &w) } }
             w.array("routes_by_rate") { w in for r in report.routesByRate { Self.route(r, &w) } }
+            w.array("hosts") { w in for h in report.hosts { Self.host(h, &w) } }
             w.array("unknown_codes") { w in
                 for u in report.unknownCodes {
                     w.object { w in
@@ -173,6 +175,26 @@ public struct JSONReportRenderer {
             w.field("requests", .int(r.requests))
             w.field("errors", .int(r.errors))
             w.field("error_rate", .double(r.errorRate))
+        }
+    }
+
+    static func host(_ h: Report.HostCount, _ w: inout JSONWriter) {
+        w.object { w in
+            w.field("host", .string(h.host))
+            w.field("requests", .int(h.requests))
+            w.field("errors", .int(h.errors))
+            w.field("client_errors", .int(h.clientErrors))
+            w.field("server_errors", .int(h.serverErrors))
+            w.field("error_rate", .double(h.errorRate))
+            w.field("retriable", .int(h.retriable))
+            w.field("fatal", .int(h.fatal))
+            if let top = h.topCode {
+                w.object("top_code") { w in
+                    w.field("code", .string(top.code)); w.field("status", .int(Int64(top.status))); w.field("count", .int(top.count))
+                }
+            } else {
+                w.field("top_code", .null)
+            }
         }
     }
 

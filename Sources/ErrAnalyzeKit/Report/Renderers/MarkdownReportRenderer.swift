@@ -35,7 +35,7 @@ public struct MarkdownReportRenderer {
             out.append("")
         }
         if t.requests > 0 {
-            for id in ["status_classes", "categories", "codes", "routes", "routes_by_rate"] { section(&out, id, report) }
+            for id in ["status_classes", "categories", "codes", "routes", "routes_by_rate", "hosts"] { section(&out, id, report) }
             if report.clientsAvailable {
                 section(&out, "clients", report)
                 section(&out, "clients_rate_limited", report)

@@ -46,6 +46,12 @@ public struct PrometheusReportRenderer {
                report.routes.map { ([("method", $0.method), ("route", $0.route)], int($0.requests)) })
         family("erranalyze_route_errors", "Errors \(scope) on the routes with the most errors (top \(report.top)).", "gauge",
                report.routes.map { ([("method", $0.method), ("route", $0.route)], int($0.errors)) })
+        family("erranalyze_host_requests", "Requests \(scope) per host, on the hosts with the most errors (top \(report.top)).", "gauge",
+               report.hosts.map { ([("host", $0.host)], int($0.requests)) })
+        family("erranalyze_host_errors", "Errors \(scope) per host, on the hosts with the most errors (top \(report.top)).", "gauge",
+               report.hosts.map { ([("host", $0.host)], int($0.errors)) })
+        family("erranalyze_host_server_errors", "5xx responses \(scope) per host, on the hosts with the most errors (top \(report.top)).",
+               "gauge", report.hosts.map { ([("host", $0.host)], int($0.serverErrors)) })
         family("erranalyze_unknown_code_errors", "Errors \(scope) with a code no active catalogue defines.", "gauge",
                report.unknownCodes.map { ([("code", $0.code), ("status", String($0.status))], int($0.count)) })
         family("erranalyze_status_drift_errors", "Errors \(scope) whose code was sent with a status its catalogue does not document.", "gauge",

@@ -42,6 +42,8 @@ public struct TextReportRenderer {
         }
         section(&out, "routes", report) { $0 }
         section(&out, "routes_by_rate", report) { $0 }
+        // One host is named in the summary instead (`Host  web-1`).
+        if report.hostsSeen > 1 { section(&out, "hosts", report) { $0 } }
         if report.clientsAvailable {
             section(&out, "clients", report) { $0 }
             section(&out, "clients_rate_limited", report) { $0 }
@@ -61,7 +63,8 @@ public struct TextReportRenderer {
                          + ReportFormat.comparisonWindowText(comparison, zone: report.timeZone))
         }
         if !report.filter.isEmpty {
-            lines.append(contentsOf: wrap("Filters: " + report.filter.summary + " (no client sections: clients are counted per hour only)",
+            let clients = report.clientsAvailable ? "" : " (no client sections: clients are counted per hour only)"
+            lines.append(contentsOf: wrap("Filters: " + ReportFormat.printable(report.filter.summary) + clients,
                                           width: maxWidth, firstPrefix: "", prefix: "  "))
         }
         return lines
@@ -110,6 +113,10 @@ public struct TextReportRenderer {
                 + " (" + HumanNumber.percent(ReportTables.share(c.count, t.requests)) + ")"
         }
         lines.append("  Status classes  " + classes.joined(separator: " · "))
+        // A database that records no hosts holds one, unnamed: nothing to say.
+        if report.hostsSeen == 1, let host = report.hosts.first, !host.host.isEmpty {
+            lines.append("  Host            " + ReportFormat.printable(host.host))
+        }
         if let note = ReportFormat.idempotencyNote(report) {
             lines.append(contentsOf: wrap(note + ".", width: maxWidth, firstPrefix: "  " + palette.apply(.yellow, "!") + " ", prefix: "    "))
         }
