@@ -1,5 +1,5 @@
 import ErrAnalyzeKit
-extension SQLiteStore: ReportQueries {
+extension SQLiteStore: ReportStore {
     /// One read transaction around the whole report: WAL gives it the state of the last
     /// commit when it began, whatever an ingest commits meanwhile.
     public func snapshot<T>(_ body: () throws -> T) throws -> T {

@@ -2,9 +2,9 @@ import ErrAnalyzeKit
 import CSQLite
 import Glibc
 
-/// The SQLite implementation of `AggregateStore`: one database file, WAL journal (readers
+/// The SQLite store (`IngestStore`, `ReportStore`, `MaintenanceStore`): one database file, WAL journal (readers
 /// never block the writer), every ingest step in one `BEGIN IMMEDIATE` transaction.
-public final class SQLiteStore: AggregateStore {
+public final class SQLiteStore: IngestStore, MaintenanceStore {
     public let connection: SQLiteConnection
     private var stringIDs: [String: [String: Int64]] = [:]
 
@@ -164,10 +164,6 @@ public final class SQLiteStore: AggregateStore {
     }
 
     // MARK: Ledger
-
-    public func findLedgerEntry(head: [UInt8]) throws -> LedgerEntry? {
-        try ledgerLookup(head: head).candidates.first
-    }
 
     public func ledgerLookup(head: [UInt8]) throws -> LedgerLookup {
         try StoreError.neutral { try lookUp(head: head) }

@@ -24,10 +24,8 @@ final class ReportFixture: @unchecked Sendable {
     private init() throws {
         harness = try Harness()
         // The hosts section names the host that ingested: a fixed name keeps golden files the
-        // same on every machine. Until ingest --host lands the database records no host (every
-        // report shows one host, unnamed), so the option is passed only when ingest offers it.
-        let offersHost = try harness.run(["ingest", "--help"]).stdout.contains("--host")  // until ingest --host lands
-        let ingest = try harness.run(["ingest"] + (offersHost ? ["--host", Self.host] : []) + [CorpusTests.apacheLogs])
+        // same on every machine.
+        let ingest = try harness.run(["ingest", "--host", Self.host, CorpusTests.apacheLogs])
         guard ingest.status == 0 else { throw FixtureError(message: "ingest apache_logs: \(ingest.stderr)") }
         // A short folder, so that text reports print the log's path whole (long paths are
         // shortened from the left, which would keep a random part of a long temporary path).
@@ -36,8 +34,7 @@ final class ReportFixture: @unchecked Sendable {
         logDirectory = String(cString: made)
         apiLog = logDirectory + "/api.log"
         try Self.generateAPILog().write(toFile: apiLog, atomically: true, encoding: .utf8)
-        // Once stores record hosts, this one must be opened as `Self.host` too.
-        let store = try SQLiteStore(path: harness.db)
+        let store = try SQLiteStore(path: harness.db, host: Self.host)
         let format = LogFormat(name: "api-test") { APITestLogParser() }
         let outcomes = IngestEngine(store: store, options: IngestOptions(format: format, workers: 1)).ingest(paths: [apiLog])
         for outcome in outcomes {

@@ -7,7 +7,7 @@ import Foundation
 /// A failing input is reported and the others still land. The engine never prints; the
 /// caller decides what a person sees from the outcomes and progress events.
 public final class IngestEngine {
-    let store: AggregateStore
+    let store: IngestStore
     let options: IngestOptions
     let now: () -> Int64
     /// Commits so far, shared with the engines that read inputs side by side.
@@ -17,7 +17,7 @@ public final class IngestEngine {
     static let sampleSize = 64 << 10
     static let detectionLines = 50
 
-    public init(store: AggregateStore, options: IngestOptions = IngestOptions(),
+    public init(store: IngestStore, options: IngestOptions = IngestOptions(),
                 now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.store = store
         self.options = options
@@ -27,7 +27,7 @@ public final class IngestEngine {
 
     /// An engine for one of several inputs read side by side: its own options, the others'
     /// store (calls serialised) and commit count.
-    init(sideBySideWith parent: IngestEngine, store: AggregateStore, options: IngestOptions) {
+    init(sideBySideWith parent: IngestEngine, store: IngestStore, options: IngestOptions) {
         self.store = store
         self.options = options
         now = parent.now

@@ -251,35 +251,20 @@ public struct ReportBuilder {
 
     // MARK: Questions restricted to hosts
 
-    // A store that does not answer `HostScopedReportQueries` records no hosts: all of its
-    // traffic belongs to the host "", so its clients, malformed lines and timeline are kept
-    // whole when "" matches the host filter, else left out. Until the store seam lands; then
-    // these four ask the store directly, passing the filter.
-
-    private var hostScoped: (any HostScopedReportQueries)? { store as? any HostScopedReportQueries }
-
-    private func holdsMatchingHosts(_ filter: TrafficFilter) -> Bool {
-        hostScoped != nil || filter.matches(host: "")
-    }
-
     private func clientErrors(in hours: HourWindow, limit: Int, matching filter: TrafficFilter) throws -> [ClientErrorTotal] {
-        if let hostScoped { return try hostScoped.clientErrors(in: hours, limit: limit, matching: filter) }
-        return holdsMatchingHosts(filter) ? try store.clientErrors(in: hours, limit: limit) : []
+        try store.clientErrors(in: hours, limit: limit, matching: filter)
     }
 
     private func rateLimitedClients(in hours: HourWindow, limit: Int, matching filter: TrafficFilter) throws -> [ClientErrorTotal] {
-        if let hostScoped { return try hostScoped.rateLimitedClients(in: hours, limit: limit, matching: filter) }
-        return holdsMatchingHosts(filter) ? try store.rateLimitedClients(in: hours, limit: limit) : []
+        try store.rateLimitedClients(in: hours, limit: limit, matching: filter)
     }
 
     private func malformedSummary(in hours: HourWindow, matching filter: TrafficFilter) throws -> MalformedSummary {
-        if let hostScoped { return try hostScoped.malformedSummary(in: hours, matching: filter) }
-        return holdsMatchingHosts(filter) ? try store.malformedSummary(in: hours) : MalformedSummary()
+        try store.malformedSummary(in: hours, matching: filter)
     }
 
     /// Hourly requests and errors, with empty hours filled in so that gaps show.
     private func timeline(hours: HourWindow, filter: TrafficFilter) throws -> [Report.TimelinePoint] {
-        guard holdsMatchingHosts(filter) else { return [] }
         let counts = filter.isEmpty ? try store.hourlyStatusCounts(in: hours)
                                     : try store.hourlyStatusCounts(in: hours, matching: filter)
         var byHour: [Int32: (Int64, Int64)] = [:]

@@ -144,23 +144,3 @@ extension String {
         count == other.count && lowercased() == other.lowercased()
     }
 }
-
-/// The questions a report asks beyond `AggregateStore`: the timeline restricted by filters,
-/// and clients ranked by 429s. A separate protocol so that another store (a server
-/// database) can answer them in its own way.
-public protocol ReportQueries: AnyObject {
-    /// Requests per hour and status, counting only the traffic `filter` matches.
-    func hourlyStatusCounts(in window: HourWindow, matching filter: TrafficFilter) throws -> [HourlyStatusCount]
-    /// Clients with the most 429 responses (those with none are left out).
-    func rateLimitedClients(in window: HourWindow, limit: Int) throws -> [ClientErrorTotal]
-    /// Runs `body`, whose questions must all see one state of the store (one report).
-    func snapshot<T>(_ body: () throws -> T) throws -> T
-}
-
-extension ReportQueries {
-    /// Stores that change only between reports need no snapshot.
-    public func snapshot<T>(_ body: () throws -> T) throws -> T { try body() }
-}
-
-/// What `ReportBuilder` needs from a store.
-public typealias ReportStore = AggregateStore & ReportQueries

@@ -229,31 +229,3 @@ public struct MalformedSummary: Sendable, Equatable {
         self.samples = samples
     }
 }
-
-/// Where aggregates are kept. SQLite today; the same questions could be put to a server
-/// database for fleets, which is why the report asks these and never writes SQL itself.
-public protocol AggregateStore: AnyObject {
-    func findLedgerEntry(head: [UInt8]) throws -> LedgerEntry?
-    /// Every ledger entry whose first bytes match `head` (see `LedgerLookup`).
-    func ledgerLookup(head: [UInt8]) throws -> LedgerLookup
-    /// The entry of a compressed file read to its end whose `sourceKey` this is.
-    func ledgerEntry(sourceKey: String) throws -> LedgerEntry?
-    @discardableResult func commit(_ checkpoint: IngestCheckpoint) throws -> Int64
-    func ledgerEntries() throws -> [LedgerEntry]
-    func trafficGroups(in window: HourWindow) throws -> [TrafficGroup]
-    func hourlyStatusCounts(in window: HourWindow) throws -> [HourlyStatusCount]
-    func clientErrors(in window: HourWindow, limit: Int) throws -> [ClientErrorTotal]
-    func malformedSummary(in window: HourWindow) throws -> MalformedSummary
-    /// The first and last hour that hold data, or nil when the store is empty.
-    func dataHours() throws -> (first: Int32, last: Int32)?
-}
-
-extension AggregateStore {
-    /// Stores that do not keep source keys decompress every compressed file to check it.
-    public func ledgerEntry(sourceKey: String) throws -> LedgerEntry? { nil }
-
-    /// Stores that cannot list every candidate offer the most recent one.
-    public func ledgerLookup(head: [UInt8]) throws -> LedgerLookup {
-        LedgerLookup(candidates: try findLedgerEntry(head: head).map { [$0] } ?? [], lastFileID: .max)
-    }
-}

@@ -1,11 +1,12 @@
 import Foundation
 @testable import ErrAnalyzeKit
+@testable import ErrAnalyzeSQLite
 
 /// Several hosts' traffic seen as one fleet database, as the store seam describes it: each
 /// host's traffic is counted by a database of its own (as ingest counts it), and the fleet
 /// answers every question with the sum over the hosts a filter matches. What a report says of
 /// one host can then be checked against that host's own database, an independent count.
-final class FleetReportStore: ReportStore, HostScopedReportQueries {
+final class FleetReportStore: ReportStore {
     let members: [(host: String, store: SQLiteStore)]
 
     init(_ members: [(host: String, store: SQLiteStore)]) {
@@ -30,6 +31,9 @@ final class FleetReportStore: ReportStore, HostScopedReportQueries {
 
     // MARK: ReportStore
 
+    /// The fake changes only between reports.
+    func snapshot<T>(_ body: () throws -> T) throws -> T { try body() }
+
     func trafficGroups(in window: HourWindow) throws -> [TrafficGroup] {
         try members.flatMap { member in
             try member.store.trafficGroups(in: window).map { group in
@@ -45,7 +49,10 @@ final class FleetReportStore: ReportStore, HostScopedReportQueries {
     }
 
     func hourlyStatusCounts(in window: HourWindow, matching filter: TrafficFilter) throws -> [HourlyStatusCount] {
-        Self.sum(try matching(filter).flatMap { try $0.hourlyStatusCounts(in: window, matching: filter) })
+        // Each member is one host, already chosen: the rest of the filter is its to apply.
+        var rest = filter
+        rest.hosts = []
+        return Self.sum(try matching(filter).flatMap { try $0.hourlyStatusCounts(in: window, matching: rest) })
     }
 
     func clientErrors(in window: HourWindow, limit: Int) throws -> [ClientErrorTotal] {

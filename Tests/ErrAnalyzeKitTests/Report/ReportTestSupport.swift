@@ -43,8 +43,8 @@ func aggregate(_ requests: [TestRequest]) -> TrafficAggregate {
 }
 
 /// A database holding `requests`.
-func store(with requests: [TestRequest]) throws -> SQLiteStore {
-    let store = try SQLiteStore(path: temporaryDatabase())
+func store(with requests: [TestRequest], host: String = "test-host") throws -> SQLiteStore {
+    let store = try SQLiteStore(path: temporaryDatabase(), host: host)
     try store.commit(checkpoint(aggregate(requests), bytes: 100, head: UUID().uuidString))
     return store
 }

@@ -58,7 +58,15 @@ import Testing
         func hourlyStatusCounts(in window: HourWindow, matching filter: TrafficFilter) throws -> [HourlyStatusCount] {
             try store.hourlyStatusCounts(in: window, matching: filter)
         }
-        func rateLimitedClients(in window: HourWindow, limit: Int) throws -> [ClientErrorTotal] { try store.rateLimitedClients(in: window, limit: limit) }
+        func rateLimitedClients(in window: HourWindow, limit: Int, matching filter: TrafficFilter) throws -> [ClientErrorTotal] {
+            try store.rateLimitedClients(in: window, limit: limit, matching: filter)
+        }
+        func clientErrors(in window: HourWindow, limit: Int, matching filter: TrafficFilter) throws -> [ClientErrorTotal] {
+            try store.clientErrors(in: window, limit: limit, matching: filter)
+        }
+        func malformedSummary(in window: HourWindow, matching filter: TrafficFilter) throws -> MalformedSummary {
+            try store.malformedSummary(in: window, matching: filter)
+        }
         func snapshot<T>(_ body: () throws -> T) throws -> T { try store.snapshot(body) }
     }
 
