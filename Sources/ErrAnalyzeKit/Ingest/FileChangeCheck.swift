@@ -35,7 +35,7 @@ struct FileChangeCheck {
     /// pipe, standard input).
     init?(stream file: InputFile) throws {
         guard let size = file.regularFileSize else { return nil }
-        content = file.isGzip ? .compressed(sizeWhenOpened: size) : .plain
+        content = file.isCompressed ? .compressed(sizeWhenOpened: size) : .plain
         head = try file.readPlain(at: 0, count: ContentFingerprint.fullLength)
     }
 
