@@ -83,7 +83,8 @@ public enum PostgresMigrations {
             fingerprint_length integer NOT NULL,
             path               text NOT NULL,
             format             text NOT NULL,
-            compressed         boolean NOT NULL,
+            -- 0 plain, else how the file is compressed (Compression.ledgerCode), as in SQLite.
+            compressed         integer NOT NULL,
             bytes_read         bigint NOT NULL,
             lines              bigint NOT NULL,
             requests           bigint NOT NULL,

@@ -5,28 +5,28 @@
 /// `traffic` (hourly) stays the source of truth: the daily table is written in the same
 /// transaction as the hours it sums, and a prune that cuts a day in two rebuilds that day from
 /// the hours that remain.
-enum DailyRollup {
+package enum DailyRollup {
     /// The UTC day (since the epoch) of an hour, rounding down before 1970 too.
     @inline(__always)
-    static func day(ofHour hour: Int64) -> Int64 {
+    package static func day(ofHour hour: Int64) -> Int64 {
         hour >= 0 ? hour / 24 : (hour - 23) / 24
     }
 
     /// The same in SQL, for an integer column or expression `hour`.
-    static func daySQL(_ hour: String) -> String {
+    package static func daySQL(_ hour: String) -> String {
         "(CASE WHEN \(hour) >= 0 THEN \(hour) / 24 ELSE (\(hour) - 23) / 24 END)"
     }
 
     /// How a window of hours is read: the whole days inside it from `traffic_daily`, the
     /// hours at either end that do not make a whole day from `traffic`.
-    struct Plan: Equatable {
+    package struct Plan: Equatable {
         /// Whole days, inclusive; nil when the window holds no whole day.
-        var days: ClosedRange<Int64>?
+        package var days: ClosedRange<Int64>?
         /// Hour ranges (inclusive, open where the window is) read hour by hour.
-        var hourRanges: [HourWindow]
+        package var hourRanges: [HourWindow]
     }
 
-    static func plan(_ window: HourWindow) -> Plan {
+    package static func plan(_ window: HourWindow) -> Plan {
         // First whole day: the day of `first` if it starts at midnight, else the next.
         let firstDay: Int64 = window.first.map { Int64($0) % 24 == 0 ? day(ofHour: Int64($0)) : day(ofHour: Int64($0)) + 1 } ?? .min
         // Last whole day: the day of `last` if it ends at 23:00, else the one before.

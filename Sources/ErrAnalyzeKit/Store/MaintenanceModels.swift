@@ -30,6 +30,18 @@ public struct StoreStatus: Sendable {
     /// The latest `prune`: when, and the hour before which it removed aggregates.
     public var lastPrune: Int64?
     public var prunedBeforeHour: Int32?
+
+    /// A host that ingested into the store (a fleet database has many).
+    public struct Host: Sendable, Equatable {
+        public var name: String
+        /// Its ledger entries, and the requests they counted.
+        public var files: Int
+        public var requests: Int64
+        /// Seconds since the epoch of its last commit (nil: registered, never committed).
+        public var lastIngest: Int64?
+    }
+    /// By name.
+    public var hosts: [Host] = []
 }
 
 /// What `prune` removed (or would remove, for a dry run).
