@@ -1,0 +1,251 @@
+import ErrAnalyzeKit
+@testable import ErrAnalyzePostgres
+import Foundation
+import Testing
+
+/// `PostgresStore` against SQLite's: the same files through `IngestEngine` give the same
+/// report, byte for byte; the per-host ledger; hosts committing at once; caps; prune; status.
+@Suite(TestServer.required, .serialized) struct PostgresStoreTests {
+    typealias S = StoreComparison
+
+    @Test func theReportOfRealLogsEqualsSQLitesAndAgainCountsNothing() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
+        let folder = try S.temporaryFolder()
+        let sqlite = try S.sqlite(in: folder), postgres = try S.postgres(db)
+        let paths = [S.corpus, S.sample("nginx/access.log"), S.sample("nginx/access.log.1"), S.sample("nginx/access.log.2.gz"),
+                     S.sample("nginx/legacy-combined.log.gz"), S.sample("api/app.jsonl")]
+        let fromSQLite = S.ingest(paths, into: sqlite), fromPostgres = S.ingest(paths, into: postgres)
+        #expect(fromPostgres.map(\.requests) == fromSQLite.map(\.requests))
+        #expect(fromPostgres.map(\.requests).reduce(0, +) > 20_000)
+        try S.expectSameReport(sqlite, postgres)
+        // A window with whole days (daily rows) and hours at both ends (hourly rows), a filter, a comparison.
+        let window = ReportOptions(window: Report.Window(since: 1_431_856_800, until: 1_432_130_400), top: 25)
+        try S.expectSameReport(sqlite, postgres, options: window)
+        try S.expectSameReport(sqlite, postgres, options: ReportOptions(top: 5, filter: TrafficFilter(statuses: [.init(400, 599)])))
+        try S.expectSameReport(sqlite, postgres, options: ReportOptions(window: Report.Window(since: 1_431_900_000, until: 1_432_000_000),
+                                                                        compare: true))
+
+        let before = try S.reportJSON(postgres)
+        let again = S.ingest(paths, into: postgres)
+        #expect(again.allSatisfy { $0.disposition == .upToDate && $0.requests == 0 }, "\(again.map(\.disposition))")
+        #expect(try S.reportJSON(postgres) == before)
+        // A reader sees the same.
+        let reader = try PostgresStore(ConnectionString(try db.uri)!, host: nil, mode: .read)
+        #expect(try S.reportJSON(reader) == before)
+    }
+
+    @Test func aGrowingFileResumesWhereItStoppedLikeSQLite() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
+        let folder = try S.temporaryFolder()
+        let sqlite = try S.sqlite(in: folder), postgres = try S.postgres(db)
+        let all = try String(contentsOfFile: S.corpus, encoding: .utf8).split(separator: "\n").map(String.init)
+        let log = folder + "/access.log"
+        try S.write(Array(all.prefix(3_000)), to: log)
+        S.ingest([log], into: sqlite)
+        #expect(S.ingest([log], into: postgres).first?.requests == 3_000)
+        try S.write(all, to: log)
+        S.ingest([log], into: sqlite)
+        let second = try #require(S.ingest([log], into: postgres).first)
+        #expect(second.disposition != .new)
+        #expect(second.requests == Int64(all.count - 3_000))
+        try S.expectSameReport(sqlite, postgres)
+        #expect(try postgres.ledgerEntries().count == 1)
+    }
+
+    @Test func aCopyUnderAnotherNameCountsOnceButAnotherHostCountsItAgain() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
+        let folder = try S.temporaryFolder()
+        let copy = folder + "/renamed.log"
+        try FileManager.default.copyItem(atPath: S.corpus, toPath: copy)
+        let web1 = try S.postgres(db, host: "web-1")
+        let first = S.ingest([S.corpus, copy], into: web1)
+        #expect(first.map(\.requests) == [10_000, 0])
+        #expect(try web1.ledgerEntries().count == 1)
+
+        let web2 = try S.postgres(db, host: "web-2")
+        #expect(try web2.ledgerLookup(head: Array(try Data(contentsOf: URL(fileURLWithPath: copy)).prefix(1024))).candidates.isEmpty)
+        #expect(S.ingest([copy], into: web2).map(\.requests) == [10_000])
+        #expect(try web2.ledgerEntries().map(\.path) == [copy])
+        let groups = try web1.trafficGroups(in: .all)
+        var byHost: [String: Int64] = [:]
+        for group in groups { byHost[group.host, default: 0] += group.counts.requests }
+        #expect(byHost == ["web-1": 10_000, "web-2": 10_000])
+        #expect(try web1.hourlyStatusCounts(in: .all, matching: TrafficFilter(hosts: ["web-2"])).map(\.requests).reduce(0, +) == 10_000)
+        #expect(try web1.hourlyStatusCounts(in: .all, matching: TrafficFilter(hosts: ["web-*"])).map(\.requests).reduce(0, +) == 20_000)
+        #expect(try web1.hourlyStatusCounts(in: .all, matching: TrafficFilter(hosts: ["db-*"])).isEmpty)
+        let sqliteClients = try web1.clientErrors(in: .all, limit: 5, matching: TrafficFilter(hosts: ["web-1"]))
+        let both = try web1.clientErrors(in: .all, limit: 5, matching: TrafficFilter())
+        #expect(both.map(\.errors) == sqliteClients.map { $0.errors * 2 })
+    }
+
+    @Test func threeHostsIngestingAtOnceAddUpExactly() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
+        _ = try S.postgres(db, host: "setup")  // the schema, once
+        let failures = Failures()
+        let uri = try db.uri
+        let threads = (1...3).map { n in
+            Thread {
+                do {
+                    let store = try PostgresStore(ConnectionString(uri)!, host: "host-\(n)", mode: .write)
+                    let reports = S.ingest([S.corpus, S.sample("nginx/access.log")], into: store)
+                    if reports.map(\.requests).reduce(0, +) == 0 { failures.add(StoreFailure(.other, "host-\(n) counted nothing")) }
+                } catch {
+                    failures.add(error)
+                }
+            }
+        }
+        runAll(threads)
+        #expect(failures.descriptions == [])
+        let folder = try S.temporaryFolder()
+        let single = try S.sqlite(in: folder)
+        S.ingest([S.corpus, S.sample("nginx/access.log")], into: single)
+        let one = try single.trafficGroups(in: .all).map(\.counts.requests).reduce(0, +)
+        let reader = try PostgresStore(ConnectionString(uri)!, host: nil, mode: .read)
+        let groups = try reader.trafficGroups(in: .all)
+        #expect(groups.map(\.counts.requests).reduce(0, +) == 3 * one)
+        for n in 1...3 {
+            #expect(groups.filter { $0.host == "host-\(n)" }.map(\.counts.requests).reduce(0, +) == one)
+        }
+        let timeline = try reader.hourlyStatusCounts(in: .all, matching: TrafficFilter()).map(\.requests).reduce(0, +)
+        #expect(timeline == 3 * one)
+    }
+
+    /// A scan: many distinct routes and clients in one hour, in two runs (the second meets
+    /// the names the first stored). Both stores keep the same rows.
+    @Test func routeAndClientCapsFoldLikeSQLite() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
+        let folder = try S.temporaryFolder()
+        let sqlite = try S.sqlite(in: folder), postgres = try S.postgres(db)
+        sqlite.maxRoutesPerHour = 30
+        postgres.maxRoutesPerHour = 30
+        sqlite.maxClientsPerHour = 10
+        postgres.maxClientsPerHour = 10
+        let hour: Int64 = 480_000 * 3600
+        var lines: [String] = []
+        for n in 0..<200 {
+            for k in 0...(n % 7) {
+                lines.append(S.line(client: "10.0.\(n % 40).\(k)", time: hour + Int64(n), path: "/r/\(S.word(n))", status: n % 3 == 0 ? 503 : 200))
+            }
+        }
+        let log = folder + "/scan.log"
+        try S.write(Array(lines.prefix(lines.count / 2)), to: log)
+        S.ingest([log], into: sqlite)
+        S.ingest([log], into: postgres)
+        for n in 0..<60 {
+            lines.append(S.line(client: "10.9.\(n).1", time: hour + 1800 + Int64(n), path: "/s/\(S.word(n))", status: 429))
+        }
+        try S.write(lines, to: log)
+        S.ingest([log], into: sqlite)
+        S.ingest([log], into: postgres)
+        try S.expectSameReport(sqlite, postgres, options: ReportOptions(top: 100))
+        let routes = try postgres.connection.query("SELECT count(DISTINCT route_id) FROM traffic").first?.int(0)
+        #expect(routes == 31)  // 30 names and (other)
+        let clients = try postgres.connection.query("SELECT count(*) FROM client_errors").first?.int(0)
+        #expect(clients == 10)
+        let total = try postgres.trafficGroups(in: .all).map(\.counts.requests).reduce(0, +)
+        #expect(total == Int64(lines.count))
+        #expect(try postgres.trafficGroups(in: .all).contains { $0.route == TrafficAggregate.otherRoute })
+    }
+
+    @Test func pruneDropsWholeMonthsAndLeavesWhatSQLiteLeaves() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
+        let folder = try S.temporaryFolder()
+        let sqlite = try S.sqlite(in: folder), postgres = try S.postgres(db)
+        let january: Int64 = 1_704_067_200, february: Int64 = 1_706_745_600, march: Int64 = 1_709_251_200
+        var lines: [String] = []
+        for (month, start) in [(1, january), (2, february), (3, march)] {
+            for n in 0..<300 {
+                lines.append(S.line(client: "10.1.\(month).\(n % 20)", time: start + Int64(n) * 4_000, path: "/m\(month)/\(S.word(n % 9))",
+                                    status: [200, 404, 503][n % 3]))
+            }
+        }
+        let log = folder + "/months.log"
+        try S.write(lines, to: log)
+        S.ingest([log], into: sqlite)
+        S.ingest([log], into: postgres)
+        func partitions() throws -> Set<String> {
+            Set(try postgres.connection.query("SELECT relname FROM pg_class WHERE relname ~ '^traffic_20' AND relkind = 'r'").rows.map { $0.string(0) })
+        }
+        #expect(try partitions() == ["traffic_2024_01", "traffic_2024_02", "traffic_2024_03"])
+
+        let cut = Int32(february / 3600 + 9 * 24 + 5)  // 10 February, 05:00: a day and a month cut in two
+        let dry = try postgres.prune(beforeHour: cut, now: S.now, dryRun: true)
+        #expect(try partitions().count == 3)
+        let expected = try sqlite.prune(beforeHour: cut, now: S.now)
+        let pruned = try postgres.prune(beforeHour: cut, now: S.now)
+        #expect(dry.trafficRows == pruned.trafficRows && dry.requests == pruned.requests)
+        #expect([pruned.trafficRows, pruned.clientRows, pruned.requests, pruned.namesRemoved]
+                == [expected.trafficRows, expected.clientRows, expected.requests, expected.namesRemoved])
+        #expect([pruned.firstRemovedHour, pruned.lastRemovedHour] == [expected.firstRemovedHour, expected.lastRemovedHour])
+        #expect(pruned.filesWithDetailsRemoved == expected.filesWithDetailsRemoved && pruned.filesKept == expected.filesKept)
+        #expect(try partitions() == ["traffic_2024_02", "traffic_2024_03"])
+        #expect(try postgres.connection.query("SELECT dropped_partitions FROM prunes").first?.int(0) == 3)
+        try S.expectSameReport(sqlite, postgres)
+        try S.expectSameReport(sqlite, postgres, options: ReportOptions(window: Report.Window(since: february, until: march + 86_400)))
+        // Pruned files stay known: nothing is counted again.
+        #expect(S.ingest([log], into: postgres).map(\.requests) == [0])
+        #expect(try postgres.status().prunedBeforeHour == cut)
+    }
+
+    @Test func statusListsEveryHostWithItsFilesAndLastCommit() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
+        let folder = try S.temporaryFolder()
+        let sqlite = try S.sqlite(in: folder)
+        let a = try S.postgres(db, host: "b-host"), b = try S.postgres(db, host: "a-host")
+        _ = try S.postgres(db, host: "quiet")
+        S.ingest([S.sample("nginx/access.log"), S.sample("api/app.jsonl")], into: a)
+        S.ingest([S.corpus], into: b)
+        S.ingest([S.sample("nginx/access.log"), S.sample("api/app.jsonl"), S.corpus], into: sqlite)
+        let status = try a.status()
+        #expect(status.hosts.map(\.name) == ["a-host", "b-host", "quiet"])
+        #expect(status.hosts.map(\.files) == [1, 2, 0])
+        #expect(status.hosts.map(\.lastIngest) == [S.now, S.now, nil])
+        #expect(status.hosts[0].requests == 10_000)
+        #expect(status.files.count == 3)
+        #expect(status.lastIngest == S.now)
+        #expect(status.schemaVersion == PostgresMigrations.currentVersion)
+        #expect(status.sizeBytes > 0)
+        #expect(!status.path.contains("Pw"))
+        let expected = try sqlite.status()
+        let fromA = status.files.filter { $0.entry.path != S.corpus }
+        let expectedA = expected.files.filter { $0.entry.path != S.corpus }
+        #expect(fromA.map(\.entry.requests) == expectedA.map(\.entry.requests))
+        #expect(fromA.map(\.entry.bytesRead) == expectedA.map(\.entry.bytesRead))
+        #expect(fromA.map(\.entry.path) == expectedA.map(\.entry.path))
+        #expect(status.malformed.map(\.count) == expected.malformed.map(\.count))
+        #expect(try a.checkIntegrity() == [])
+    }
+
+    @Test func aReaderRefusesAnEmptyOrForeignDatabaseWithoutWriting() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
+        let role = try db.makeRole(password: "Secret-Pw-9")
+        try db.admin.execute("ALTER DATABASE \(db.name) OWNER TO \(role)")
+        let uri = try TestServer.uri(user: role, password: "Secret-Pw-9", database: db.name)
+        func refusal(_ body: () throws -> Void) -> StoreFailure? {
+            do { try body() } catch let failure as StoreFailure { return failure } catch { Issue.record("\(error)") }
+            return nil
+        }
+        let empty = refusal { _ = try PostgresStore(ConnectionString(uri)!, host: nil, mode: .read) }
+        #expect(empty?.kind == .missing)
+        #expect(empty.map { $0.message.contains("no data yet") && !$0.message.contains("Secret-Pw-9") } == true)
+        #expect(try PostgresMigrations.state(of: try PostgresConnection(uri)) == .empty)
+
+        try PostgresConnection(uri).execute("CREATE TABLE invoices (id int)")
+        for mode in [PostgresStore.Mode.read, .write] {
+            let foreign = refusal { _ = try PostgresStore(ConnectionString(uri)!, host: "x", mode: mode) }
+            #expect(foreign?.kind == .notAnErranalyzeDatabase)
+            #expect(foreign.map { !$0.message.contains("Secret-Pw-9") } == true)
+        }
+        let wrong = refusal { _ = try PostgresStore(ConnectionString(try TestServer.uri(user: role, password: "nope", database: db.name))!,
+                                                     host: "x", mode: .write) }
+        #expect(wrong?.kind == .authentication)
+    }
+}
