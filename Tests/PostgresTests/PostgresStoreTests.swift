@@ -223,6 +223,54 @@ import Testing
         #expect(try a.checkIntegrity() == [])
     }
 
+    /// Two runs of one host on the same file at the same moment: the host's commits take
+    /// turns, the loser of a race meets the winner's ledger entry, and the file counts once.
+    @Test func twoRunsOfOneHostAtOnceCountTheFileOnce() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
+        _ = try S.postgres(db, host: "web-1")
+        let uri = try db.uri
+        let failures = Failures()
+        let threads = (1...2).map { _ in
+            Thread {
+                do {
+                    let store = try PostgresStore(ConnectionString(uri)!, host: "web-1", mode: .write)
+                    let engine = IngestEngine(store: store, options: IngestOptions(workers: 1, checkpointBytes: 64 << 10, liveFileSeconds: 0),
+                                              now: { S.now })
+                    for outcome in engine.ingest(paths: [S.corpus]) {
+                        if case .failed(_, let error) = outcome { failures.add(StoreFailure(.other, error)) }
+                    }
+                } catch {
+                    failures.add(error)
+                }
+            }
+        }
+        runAll(threads)
+        #expect(failures.descriptions == [])
+        let reader = try PostgresStore(ConnectionString(uri)!, host: nil, mode: .read)
+        #expect(try reader.trafficGroups(in: .all).map(\.counts.requests).reduce(0, +) == 10_000)
+        #expect(try reader.status().files.count == 1)
+    }
+
+    /// The server ends the connection inside a commit: the store connects again and commits
+    /// the step once (the rolled-back attempt left nothing).
+    @Test func aConnectionLostInsideACommitIsOpenedAgainAndCountsOnce() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
+        let store = try S.postgres(db)
+        let admin = try db.connect()
+        var killed = 0
+        store.beforeCommit = {
+            guard killed == 0 else { return }
+            killed += 1
+            _ = try? admin.query("SELECT pg_terminate_backend($1)", [.int32(store.connection.backendPID)])
+        }
+        #expect(S.ingest([S.corpus], into: store).map(\.requests) == [10_000])
+        #expect(killed == 1)
+        #expect(try store.trafficGroups(in: .all).map(\.counts.requests).reduce(0, +) == 10_000)
+        #expect(try store.ledgerEntries().map(\.requests) == [10_000])
+    }
+
     @Test func aReaderRefusesAnEmptyOrForeignDatabaseWithoutWriting() throws {
         let db = try ScratchDatabase()
         defer { db.drop() }
