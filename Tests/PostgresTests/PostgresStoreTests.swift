@@ -271,6 +271,26 @@ import Testing
         #expect(try store.ledgerEntries().map(\.requests) == [10_000])
     }
 
+    /// The roles of docs/fleet.md: an ingest role with its grants ingests through the store,
+    /// a report role with its grants reads the same report the owner reads.
+    @Test func theGrantedRolesIngestAndReportThroughTheStore() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
+        let owner = try S.postgres(db, host: "owner")
+        let ingestRole = try db.makeRole(password: "Ingest-Pw-2"), reportRole = try db.makeRole(password: "Report-Pw-2")
+        for statement in PostgresPrivileges.ingestGrants(role: ingestRole, database: db.name)
+            + PostgresPrivileges.reportGrants(role: reportRole, database: db.name) {
+            try owner.connection.execute(statement)
+        }
+        let ingest = try PostgresStore(ConnectionString(try TestServer.uri(user: ingestRole, password: "Ingest-Pw-2", database: db.name))!,
+                                       host: "web-1", mode: .write)
+        #expect(S.ingest([S.corpus, S.sample("nginx/access.log")], into: ingest).map(\.requests).reduce(0, +) > 10_000)
+        let report = try PostgresStore(ConnectionString(try TestServer.uri(user: reportRole, password: "Report-Pw-2", database: db.name))!,
+                                       host: nil, mode: .read)
+        #expect(try S.reportJSON(report) == S.reportJSON(owner))
+        #expect(try report.status().hosts.map(\.name) == ["owner", "web-1"])
+    }
+
     @Test func aReaderRefusesAnEmptyOrForeignDatabaseWithoutWriting() throws {
         let db = try ScratchDatabase()
         defer { db.drop() }
