@@ -221,6 +221,11 @@ import Testing
         #expect(fromA.map(\.entry.path) == expectedA.map(\.entry.path))
         #expect(status.malformed.map(\.count) == expected.malformed.map(\.count))
         #expect(try a.checkIntegrity() == [])
+        // With amcheck (PostgreSQL's contrib), every B-tree index is checked: a healthy one passes.
+        if (try? db.connect().execute("CREATE EXTENSION IF NOT EXISTS amcheck")) != nil {
+            #expect(try a.checkIntegrity() == [])
+            #expect(try a.connection.query("SELECT count(*) FROM pg_extension WHERE extname = 'amcheck'").first?.int(0) == 1)
+        }
     }
 
     /// Two runs of one host on the same file at the same moment: the host's commits take
