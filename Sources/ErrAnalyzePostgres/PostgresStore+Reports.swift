@@ -8,7 +8,12 @@ extension PostgresStore {
     public func snapshot<T>(_ body: () throws -> T) throws -> T {
         if connection.inTransaction { return try body() }
         do {
-            try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            // Summing a fleet's days is one large hash aggregate: with the default 4 MB of
+            // work_mem it spills to disk (100 hosts × 90 days: 2.0 s instead of 0.8 s), and
+            // compiling it with JIT costs more than it saves.
+            try connection.execute("""
+                BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off
+                """)
         } catch {
             throw Self.neutral(error)
         }
@@ -44,14 +49,17 @@ extension PostgresStore {
         return map
     }
 
-    private struct GroupKey: Hashable {
+    private struct GroupKey: Hashable, Comparable {
         var host, route, method, status, code, flags: Int64
+
+        static func < (a: Self, b: Self) -> Bool {
+            (a.host, a.route, a.method, a.status, a.code, a.flags) < (b.host, b.route, b.method, b.status, b.code, b.flags)
+        }
     }
 
     /// Sums per host × route × method × status × code × flags over the window: whole days
     /// from `traffic_daily`, the hours at either end from `traffic` (`DailyRollup.plan`),
-    /// grouped on the server. Sorted by names (host, route, method, status, code, flags): ids
-    /// differ from store to store, names do not.
+    /// grouped on the server.
     public func trafficGroups(in window: HourWindow) throws -> [TrafficGroup] {
         try snapshot {
             try neutral {
@@ -78,27 +86,15 @@ extension PostgresStore {
                 for range in plan.hourRanges {
                     try scan("traffic", Self.windowClause(range))
                 }
-                let groups = sums.map { key, counts in
+                // In key order, as SQLite gives them (nothing downstream depends on the order,
+                // but it stays the same from run to run); ids are cheap to compare, names not.
+                return sums.sorted { $0.key < $1.key }.map { key, counts in
                     TrafficGroup(host: hosts[key.host] ?? "?", route: routes[key.route] ?? "?", method: methods[key.method] ?? "",
                                  status: Int(key.status), code: key.code == 0 ? nil : codes[key.code],
                                  flags: UInt8(truncatingIfNeeded: key.flags), counts: counts)
                 }
-                return groups.sorted(by: Self.inNameOrder)
             }
         }
-    }
-
-    static func inNameOrder(_ a: TrafficGroup, _ b: TrafficGroup) -> Bool {
-        if a.host != b.host { return a.host < b.host }
-        if a.route != b.route { return a.route < b.route }
-        if a.method != b.method { return a.method < b.method }
-        if a.status != b.status { return a.status < b.status }
-        if a.code != b.code {
-            guard let x = a.code else { return true }  // no code first
-            guard let y = b.code else { return false }
-            return x < y
-        }
-        return a.flags < b.flags
     }
 
     /// Requests per hour and status of the traffic `filter` matches, ordered by hour and

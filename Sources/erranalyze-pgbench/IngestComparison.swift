@@ -31,3 +31,19 @@ func compareIngest(uri: String, paths: [String]) throws {
                  sqlite.requests, sqlite.seconds, Double(sqlite.requests) / sqlite.seconds,
                  postgres.seconds, Double(postgres.requests) / postgres.seconds, postgres.seconds / sqlite.seconds))
 }
+
+/// `erranalyze-pgbench --report URI`: times the whole report over everything in the database
+/// (every host, all hours), as `erranalyze report --since` would build it, three times.
+func timeReport(uri: String) throws {
+    guard let location = ConnectionString(uri) else { throw StoreFailure(.other, "not a PostgreSQL URI") }
+    let store = try PostgresStore(location, host: nil, mode: .read)
+    for _ in 0..<3 {
+        let start = Date()
+        let groups = try store.trafficGroups(in: .all)
+        let grouped = Date().timeIntervalSince(start)
+        let report = try ReportBuilder(store: store, classifier: Classifier()).build(ReportOptions())
+        let total = Date().timeIntervalSince(start)
+        print(String(format: "%d groups, %lld requests: trafficGroups %.2f s, then the whole report %.2f s",
+                     groups.count, report.totals.requests, grouped, total - grouped))
+    }
+}
