@@ -23,20 +23,49 @@ extension PostgresStore {
     }
 
     private func commitOnce(_ c: IngestCheckpoint) throws -> Int64 {
-        // Partitions are made in their own short transaction: inside this one, creating one
-        // would lock the parent table against every other host until COMMIT.
         var hours = Set<Int32>()
         for (key, _) in c.aggregate.traffic { hours.insert(key.hour) }
         for hour in c.aggregate.clients.totalsByHour.keys { hours.insert(hour) }
-        try PostgresPartitions.ensure(hours: hours, on: connection)
-        return try connection.transaction { connection in
-            try connection.query("UPDATE hosts SET last_commit = greatest(last_commit, $2) WHERE id = $1",
-                                 [.int64(hostID), .int64(c.now)])
-            let fileID = try advanceLedger(c)
-            try writeAggregate(c.aggregate, fileID: fileID)
-            beforeCommit?()
-            return fileID
+        var attempt = 1
+        while true {
+            // Partitions are made in their own short transaction: inside this one, creating
+            // one would lock the parent table against every other host until COMMIT.
+            try PostgresPartitions.ensure(hours: hours, on: connection)
+            do {
+                return try connection.transaction { connection in
+                    // Shared with other commits, exclusive for prune (and for making a
+                    // partition): no partition this step needs is dropped before COMMIT. A
+                    // prune that dropped one since `ensure` (the step holds hours older than its
+                    // cut) sends us round again.
+                    try connection.query("SELECT pg_advisory_xact_lock_shared($1)", [.int64(Self.partitionLock)])
+                    if try partitionsMissing(for: hours) { throw PartitionsDropped() }
+                    try connection.query("UPDATE hosts SET last_commit = greatest(last_commit, $2) WHERE id = $1",
+                                         [.int64(hostID), .int64(c.now)])
+                    let fileID = try advanceLedger(c)
+                    try writeAggregate(c.aggregate, fileID: fileID)
+                    beforeCommit?()
+                    return fileID
+                }
+            } catch is PartitionsDropped where attempt < 100 {
+                attempt += 1
+            }
         }
+    }
+
+    private struct PartitionsDropped: Error, CustomStringConvertible {
+        var description: String { "a prune kept dropping the partitions of the hours being committed" }
+    }
+
+    /// Whether a partition of an hourly table is missing for one of `hours`.
+    private func partitionsMissing(for hours: Set<Int32>) throws -> Bool {
+        guard !hours.isEmpty else { return false }
+        let array = "{" + hours.sorted().map(String.init).joined(separator: ",") + "}"
+        return try connection.query("""
+            SELECT EXISTS (SELECT 1 FROM unnest($1::integer[]) AS h,
+                                  unnest(ARRAY['traffic', 'client_errors', 'status_hourly']) AS t(parent)
+                           WHERE NOT EXISTS (SELECT 1 FROM erranalyze_partitions p
+                                             WHERE p.parent = t.parent AND h >= p.first_hour AND h < p.end_hour))
+            """, [.text(array)]).first?.bool(0) ?? true
     }
 
     /// Moves the ledger's read position (refusing if another run of this host moved it first)

@@ -68,6 +68,7 @@ extension PostgresStore {
     public func prune(beforeHour: Int32, now: Int64, dryRun: Bool = false) throws -> PruneResult {
         let cutoff = Int64(beforeHour) * 3600
         let body = { (connection: PostgresConnection) throws -> PruneResult in
+            if !dryRun { try Self.lockForPrune(connection) }
             let hourFilter = "hour < \(beforeHour)"
             let traffic = try connection.query("""
                 SELECT count(*), coalesce(sum(requests), 0)::bigint, min(hour), max(hour) FROM traffic WHERE \(hourFilter)
@@ -84,9 +85,6 @@ extension PostgresStore {
             let filesKept = try connection.query("SELECT count(*) FROM files").first?.int(0) ?? 0
             var names: Int64 = 0
             if !dryRun {
-                // Name ids are looked up and used by ingests in their own transactions: none
-                // may be removed between the two.
-                try connection.execute("LOCK TABLE routes, methods, codes, clients IN SHARE ROW EXCLUSIVE MODE")
                 let dropped = try PostgresPartitions.dropWhollyBefore(hour: beforeHour, on: connection)
                 for table in ["traffic", "status_hourly", "client_errors"] {
                     try connection.execute("DELETE FROM \(table) WHERE \(hourFilter)")
@@ -112,6 +110,27 @@ extension PostgresStore {
             if dryRun { return try snapshot { try body(connection) } }
             return try connection.transaction { try body($0) }
         }
+    }
+
+    /// The partition lock of `erranalyze_ensure_partitions` and `…_drop_partitions_before`
+    /// (PostgresMigrations).
+    static let partitionLock: Int64 = 7_306_086_361_445_937_410
+
+    /// Every lock a prune needs, taken first and in the order an ingest's transaction first
+    /// touches the same tables (traffic, routes, methods, codes, status_hourly, client_errors,
+    /// clients), after the partition lock that creating partitions takes first too: prune and
+    /// ingests then wait for each other and never deadlock. Dropping a partition needs its
+    /// parent exclusively; the name tables are locked against additions, so that no ingest
+    /// is between looking a name's id up and using it when unused names are removed. Reports
+    /// wait while a prune runs (it is short: partitions are dropped, not emptied).
+    static func lockForPrune(_ connection: PostgresConnection) throws {
+        try connection.query("SELECT pg_advisory_xact_lock($1)", [.int64(partitionLock)])
+        try connection.execute("""
+            LOCK TABLE traffic IN ACCESS EXCLUSIVE MODE;
+            LOCK TABLE routes, methods, codes IN SHARE ROW EXCLUSIVE MODE;
+            LOCK TABLE status_hourly, client_errors IN ACCESS EXCLUSIVE MODE;
+            LOCK TABLE clients IN SHARE ROW EXCLUSIVE MODE
+            """)
     }
 
     /// Days wholly before `beforeHour` go; a day it cuts in two is summed again, per host,

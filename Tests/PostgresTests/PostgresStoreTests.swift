@@ -193,6 +193,62 @@ import Testing
         #expect(try postgres.status().prunedBeforeHour == cut)
     }
 
+    /// Prunes while three hosts ingest: every lock the two take is waited for or, in a
+    /// deadlock, the loser retried; what is after the cut is exact, whatever the interleaving.
+    @Test func pruningWhileHostsIngestLosesNothingAfterTheCut() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
+        let folder = try S.temporaryFolder()
+        let start: Int64 = 1_704_067_200  // 1 January 2024
+        var lines: [String] = []
+        for n in 0..<6_000 {
+            lines.append(S.line(client: "10.2.\(n % 50).\(n % 7)", time: start + Int64(n) * 1_300, path: "/p/\(S.word(n % 40))",
+                                status: [200, 201, 404, 429, 503][n % 5]))
+        }
+        let log = folder + "/quarter.log"
+        try S.write(lines, to: log)
+        let cut = Int32(start / 3600 + 40 * 24 + 7)  // 10 February, 07:00
+        let owner = try S.postgres(db, host: "owner")
+        let uri = try db.uri
+        let failures = Failures()
+        let threads = (1...3).map { n in
+            Thread {
+                do {
+                    let store = try PostgresStore(ConnectionString(uri)!, host: "host-\(n)", mode: .write)
+                    let engine = IngestEngine(store: store, options: IngestOptions(workers: 1, checkpointBytes: 16 << 10, liveFileSeconds: 0),
+                                              now: { S.now })
+                    for outcome in engine.ingest(paths: [log]) {
+                        if case .failed(_, let error) = outcome { failures.add(StoreFailure(.other, error)) }
+                    }
+                } catch {
+                    failures.add(error)
+                }
+            }
+        }
+        threads.forEach { $0.start() }
+        var prunes = 0
+        while threads.contains(where: { !$0.isFinished }) && prunes < 20 {
+            _ = try owner.prune(beforeHour: cut, now: S.now)
+            prunes += 1
+        }
+        waitAll(threads)
+        #expect(failures.descriptions == [])
+        #expect(prunes > 0)
+        let single = try S.sqlite(in: folder)
+        S.ingest([log], into: single)
+        let after = HourWindow(first: cut)
+        let expected = try single.hourlyStatusCounts(in: after).map(\.requests).reduce(0, +)
+        #expect(expected > 0)
+        #expect(try owner.hourlyStatusCounts(in: after, matching: TrafficFilter()).map(\.requests).reduce(0, +) == 3 * expected)
+        #expect(try owner.trafficGroups(in: after).map(\.counts.requests).reduce(0, +) == 3 * expected)
+        let clients = try owner.clientErrors(in: after, limit: 1_000, matching: TrafficFilter()).map(\.errors).reduce(0, +)
+        #expect(clients == 3 * (try single.clientErrors(in: after, limit: 1_000).map(\.errors).reduce(0, +)))
+        for n in 1...3 {
+            let rateLimited = try owner.rateLimitedClients(in: after, limit: 1_000, matching: TrafficFilter(hosts: ["host-\(n)"]))
+            #expect(rateLimited == (try single.rateLimitedClients(in: after, limit: 1_000)))
+        }
+    }
+
     @Test func statusListsEveryHostWithItsFilesAndLastCommit() throws {
         let db = try ScratchDatabase()
         defer { db.drop() }
