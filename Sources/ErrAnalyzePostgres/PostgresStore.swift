@@ -47,8 +47,9 @@ public final class PostgresStore {
         do {
             switch mode {
             case .write:
-                try PostgresMigrations.migrate(connection)
                 let name = host ?? Self.machineName()
+                guard !name.isEmpty else { throw StoreFailure(.other, "\(connection.server): the host name is empty (pass --host NAME)") }
+                try PostgresMigrations.migrate(connection)
                 self.host = name
                 guard let id = try connection.internedIDs(table: "hosts", column: "name", values: [name])[name] else {
                     throw PostgresError(kind: .other, server: connection.server, detail: "could not register host \(name)")

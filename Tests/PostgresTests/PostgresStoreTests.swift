@@ -373,6 +373,7 @@ import Testing
             #expect(foreign?.kind == .notAnErranalyzeDatabase)
             #expect(foreign.map { !$0.message.contains("Secret-Pw-9") } == true)
         }
+        #expect(refusal { _ = try PostgresStore(ConnectionString(try db.uri)!, host: "", mode: .write) }?.message.contains("host name is empty") == true)
         let wrong = refusal { _ = try PostgresStore(ConnectionString(try TestServer.uri(user: role, password: "nope", database: db.name))!,
                                                      host: "x", mode: .write) }
         #expect(wrong?.kind == .authentication)
