@@ -249,6 +249,33 @@ import Testing
         }
     }
 
+    /// The host filter of the report's questions: each host's answers are what its own
+    /// SQLite database gives.
+    @Test func aHostFilterAnswersLikeThatHostsOwnSQLiteDatabase() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
+        let folder = try S.temporaryFolder()
+        let files = ["api": [S.sample("api/app.jsonl")], "web": [S.sample("nginx/access.log"), S.sample("nginx/access.log.1")]]
+        let fleet = try S.postgres(db, host: "setup")
+        for (host, paths) in files {
+            S.ingest(paths, into: try S.postgres(db, host: host))
+            let own = try S.sqlite(in: folder, name: host + ".sqlite")
+            S.ingest(paths, into: own)
+            let only = TrafficFilter(hosts: [host])
+            #expect(try fleet.malformedSummary(in: .all, matching: only) == own.malformedSummary(in: .all))
+            #expect(try fleet.clientErrors(in: .all, limit: 10, matching: only) == own.clientErrors(in: .all, limit: 10))
+            #expect(try fleet.rateLimitedClients(in: .all, limit: 10, matching: only) == own.rateLimitedClients(in: .all, limit: 10))
+            #expect(try fleet.hourlyStatusCounts(in: .all, matching: only) == own.hourlyStatusCounts(in: .all))
+            let fiveHundreds = TrafficFilter(statuses: [.init(500, 599)], hosts: [host])
+            #expect(try fleet.hourlyStatusCounts(in: .all, matching: fiveHundreds)
+                    == own.hourlyStatusCounts(in: .all, matching: TrafficFilter(statuses: [.init(500, 599)])))
+        }
+        #expect(try fleet.malformedSummary(in: .all, matching: TrafficFilter(hosts: ["api"])).total == 3)
+        #expect(try fleet.malformedSummary(in: .all, matching: TrafficFilter(hosts: ["nobody"])).total == 0)
+        #expect(try fleet.malformedSummary(in: .all, matching: TrafficFilter()).total
+                == fleet.malformedSummary(in: .all, matching: TrafficFilter(hosts: ["api", "web"])).total)
+    }
+
     @Test func statusListsEveryHostWithItsFilesAndLastCommit() throws {
         let db = try ScratchDatabase()
         defer { db.drop() }
