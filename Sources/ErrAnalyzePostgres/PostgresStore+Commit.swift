@@ -161,6 +161,8 @@ extension PostgresStore {
 
         var traffic = AdditiveRows(.traffic, reservingRows: a.traffic.count)
         var daily = AdditiveRows(.trafficDaily, reservingRows: a.traffic.count)
+        var monthly = AdditiveRows(.trafficMonthly, reservingRows: a.traffic.count)
+        var monthOfDay: [Int64: Int64] = [:]
         var statuses = AdditiveRows(.statusHourly)
         for (key, counts) in a.traffic {
             let pair = PerHourCap.HourRoute(hour: key.hour, route: key.route)
@@ -170,11 +172,15 @@ extension PostgresStore {
             let rest = [route, methodIDs[Int(key.method)], Int64(key.status), code, Int64(key.flags),
                         counts.requests, counts.timedRequests, counts.durationMicros]
             traffic.append(contentsOf: [hour, hostID] + rest)
-            daily.append(contentsOf: [DailyRollup.day(ofHour: hour), hostID] + rest)
+            let day = DailyRollup.day(ofHour: hour)
+            daily.append(contentsOf: [day, hostID] + rest)
+            if monthOfDay[day] == nil { monthOfDay[day] = MonthlyRollup.month(ofDay: day) }
+            monthly.append(contentsOf: [monthOfDay[day]!, hostID] + rest)
             statuses.append(hour, hostID, Int64(key.status), counts.requests)
         }
         try connection.addSums(traffic)
         try connection.addSums(daily)
+        try connection.addSums(monthly)
         try connection.addSums(statuses)
         try writeClients(a.clients)
         try writeMalformed(a, fileID: fileID)

@@ -90,6 +90,7 @@ extension PostgresStore {
                     try connection.execute("DELETE FROM \(table) WHERE \(hourFilter)")
                 }
                 try self.pruneDailyRollup(beforeHour: Int64(beforeHour), on: connection)
+                try self.pruneMonthlyRollup(beforeHour: Int64(beforeHour), on: connection)
                 try connection.execute("DELETE FROM malformed WHERE file_id IN (\(oldFiles))")
                 try connection.execute("DELETE FROM malformed_samples WHERE file_id IN (\(oldFiles))")
                 for (table, column, source) in [("routes", "route_id", "traffic"), ("methods", "method_id", "traffic"),
@@ -146,6 +147,22 @@ extension PostgresStore {
                        sum(requests), sum(timed_requests), sum(duration_us)
                 FROM traffic WHERE hour >= $2 AND hour < $3 GROUP BY host_id, route_id, method_id, status, code_id, flags
             """, [.int64(day), .int64(day * 24), .int64(day * 24 + 24)])
+    }
+
+    /// Months wholly before `beforeHour` go; a month it cuts in two is summed again, per
+    /// host, from the days that remain (call after pruning the daily rows).
+    private func pruneMonthlyRollup(beforeHour: Int64, on connection: PostgresConnection) throws {
+        let day = DailyRollup.day(ofHour: beforeHour)
+        let month = MonthlyRollup.month(ofDay: day)
+        try connection.query("DELETE FROM traffic_monthly WHERE month < $1", [.int64(month)])
+        guard beforeHour != MonthlyRollup.firstDay(ofMonth: month) * 24 else { return }
+        try connection.query("DELETE FROM traffic_monthly WHERE month = $1", [.int64(month)])
+        try connection.query("""
+            INSERT INTO traffic_monthly
+                SELECT $1::integer, host_id, route_id, method_id, status, code_id, flags,
+                       sum(requests), sum(timed_requests), sum(duration_us)
+                FROM traffic_daily WHERE day >= $2 AND day < $3 GROUP BY host_id, route_id, method_id, status, code_id, flags
+            """, [.int64(month), .int64(MonthlyRollup.firstDay(ofMonth: month)), .int64(MonthlyRollup.firstDay(ofMonth: month + 1))])
     }
 
     /// What is wrong with the database. PostgreSQL has no `integrity_check`: its pages carry

@@ -60,9 +60,9 @@ extension PostgresStore {
         }
     }
 
-    /// Sums per host × route × method × status × code × flags over the window: whole days
-    /// from `traffic_daily`, the hours at either end from `traffic` (`DailyRollup.plan`),
-    /// grouped on the server.
+    /// Sums per host × route × method × status × code × flags over the window: whole months
+    /// from `traffic_monthly`, the other whole days from `traffic_daily`, the hours at either
+    /// end from `traffic` (`DailyRollup.plan`, then `MonthlyRollup.plan`), grouped on the server.
     public func trafficGroups(in window: HourWindow) throws -> [TrafficGroup] {
         try snapshot {
             try neutral {
@@ -84,7 +84,13 @@ extension PostgresStore {
                 }
                 let plan = DailyRollup.plan(window)
                 if let days = plan.days {
-                    try scan("traffic_daily", Self.rangeClause(first: days.lowerBound, last: days.upperBound, column: "day"))
+                    let months = MonthlyRollup.plan(days)
+                    if let whole = months.months {
+                        try scan("traffic_monthly", Self.rangeClause(first: whole.lowerBound, last: whole.upperBound, column: "month"))
+                    }
+                    for range in months.dayRanges {
+                        try scan("traffic_daily", Self.rangeClause(first: range.lowerBound, last: range.upperBound, column: "day"))
+                    }
                 }
                 for range in plan.hourRanges {
                     try scan("traffic", Self.windowClause(range))
