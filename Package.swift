@@ -46,7 +46,7 @@ let package = Package(
         // Micro-benchmarks of the hot paths, for developers: `swift run -c release erranalyze-microbench`.
         .executableTarget(name: "erranalyze-microbench", dependencies: ["ErrAnalyzeKit"]),
         // COPY+upsert of aggregate rows into PostgreSQL: `swift run -c release erranalyze-pgbench URI [ROWS]`.
-        .executableTarget(name: "erranalyze-pgbench", dependencies: ["ErrAnalyzePostgres"]),
+        .executableTarget(name: "erranalyze-pgbench", dependencies: ["ErrAnalyzePostgres", "ErrAnalyzeSQLite", "ErrAnalyzeKit"]),
         // What the test targets share: launching processes, seeded randomness.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ErrAnalyzeKitTests", dependencies: ["ErrAnalyzeKit", "ErrAnalyzeSQLite", "TestSupport"]),

@@ -22,6 +22,9 @@ public struct AdditiveRows {
         public static let trafficDaily = Table(
             name: "traffic_daily", keyColumns: ["day", "host_id", "route_id", "method_id", "status", "code_id", "flags"],
             counterColumns: ["requests", "timed_requests", "duration_us"])
+        public static let trafficMonthly = Table(
+            name: "traffic_monthly", keyColumns: ["month", "host_id", "route_id", "method_id", "status", "code_id", "flags"],
+            counterColumns: ["requests", "timed_requests", "duration_us"])
         public static let statusHourly = Table(
             name: "status_hourly", keyColumns: ["hour", "host_id", "status"], counterColumns: ["requests"])
         public static let clientErrors = Table(

@@ -74,6 +74,22 @@ public enum PostgresMigrations {
             PRIMARY KEY (day, host_id, route_id, method_id, status, code_id, flags)
         );
 
+        -- Monthly sums of traffic (month = UTC calendar months since January 1970), so that a
+        -- fleet's long windows read a few rows per key and host (MonthlyRollup).
+        CREATE TABLE traffic_monthly (
+            month          integer NOT NULL,
+            host_id        integer NOT NULL,
+            route_id       integer NOT NULL,
+            method_id      integer NOT NULL,
+            status         integer NOT NULL,
+            code_id        integer NOT NULL,
+            flags          integer NOT NULL,
+            requests       bigint NOT NULL,
+            timed_requests bigint NOT NULL,
+            duration_us    bigint NOT NULL,
+            PRIMARY KEY (month, host_id, route_id, method_id, status, code_id, flags)
+        );
+
         -- The ledger, per host: one row per distinct file content on that host, found again
         -- by the fingerprint of its first bytes (and its anchor) whatever it is called later.
         CREATE TABLE files (
@@ -83,7 +99,8 @@ public enum PostgresMigrations {
             fingerprint_length integer NOT NULL,
             path               text NOT NULL,
             format             text NOT NULL,
-            compressed         boolean NOT NULL,
+            -- 0 plain, else how the file is compressed (Compression.ledgerCode), as in SQLite.
+            compressed         integer NOT NULL,
             bytes_read         bigint NOT NULL,
             lines              bigint NOT NULL,
             requests           bigint NOT NULL,

@@ -3,12 +3,33 @@
 // may fill; Scripts/pg-server start gives one). Adds ROWS distinct traffic rows (default 1M)
 // with COPY + upsert in key order, into the empty table (inserts) and again (every key a
 // conflict: updates), each in one transaction, and prints the wall time of each.
+// `erranalyze-pgbench --ingest URI FILE…` times a whole ingest into SQLite and PostgreSQL;
+// `--report URI` the report over a database's every host.
 import ErrAnalyzePostgres
 import Foundation
 
 let arguments = CommandLine.arguments
+// `--ingest URI FILE…`: the whole ingest into both stores (IngestComparison.swift).
+if arguments.count >= 4 && arguments[1] == "--ingest" {
+    do {
+        try compareIngest(uri: arguments[2], paths: Array(arguments[3...]))
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("erranalyze-pgbench: \(error)\n".utf8))
+        exit(1)
+    }
+}
+if arguments.count == 3 && arguments[1] == "--report" {
+    do {
+        try timeReport(uri: arguments[2])
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("erranalyze-pgbench: \(error)\n".utf8))
+        exit(1)
+    }
+}
 guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: erranalyze-pgbench URI [ROWS]\n".utf8))
+    FileHandle.standardError.write(Data("usage: erranalyze-pgbench URI [ROWS] | --ingest URI FILE... | --report URI\n".utf8))
     exit(2)
 }
 let rowCount = arguments.count > 2 ? Int(arguments[2]) ?? 1_000_000 : 1_000_000

@@ -35,7 +35,7 @@ import Testing
             try connection.query("""
                 INSERT INTO files (host_id, fingerprint, fingerprint_length, path, format, compressed, bytes_read, lines,
                                    requests, malformed, first_ingested, last_ingested)
-                VALUES ($1, $2, 4, '/var/log/x', 'combined', false, 10, 1, 1, 0, 0, 0) RETURNING id
+                VALUES ($1, $2, 4, '/var/log/x', 'combined', 0, 10, 1, 1, 0, 0, 0) RETURNING id
                 """, [.int64(host), .bytes([1, 2, 3, 4])])
             try connection.query("UPDATE files SET bytes_read = 20 WHERE host_id = $1", [.int64(host)])
             try connection.query("UPDATE hosts SET last_commit = 1 WHERE id = $1", [.int64(host)])
