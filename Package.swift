@@ -26,6 +26,7 @@ let package = Package(
         // target so that the core library links neither database; ErrAnalyzeStores picks one by --db.
         .target(name: "ErrAnalyzeSQLite", dependencies: ["CSQLite", "ErrAnalyzeKit"]),
         .target(name: "ErrAnalyzePostgres", dependencies: ["CPostgres", "ErrAnalyzeKit"]),
+        .target(name: "ErrAnalyzeStores", dependencies: ["ErrAnalyzeKit", "ErrAnalyzeSQLite", "ErrAnalyzePostgres"]),
         .target(
             name: "ErrAnalyzeKit",
             dependencies: ["CZlib", "CZstd", "CLzma", .product(name: "TOMLKit", package: "TOMLKit")],
@@ -40,6 +41,7 @@ let package = Package(
             dependencies: [
                 "ErrAnalyzeKit",
                 "ErrAnalyzeSQLite",
+                "ErrAnalyzeStores",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

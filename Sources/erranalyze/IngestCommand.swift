@@ -1,5 +1,7 @@
 import ArgumentParser
 import ErrAnalyzeKit
+import ErrAnalyzePostgres
+import ErrAnalyzeStores
 import ErrAnalyzeSQLite
 import Foundation
 
@@ -145,21 +147,28 @@ struct IngestCommand: ParsableCommand {
         let crash = DebugCrash(environment["ERRANALYZE_DEBUG_KILL"])
         if let crash, crash.afterCommit { options.afterCommit = { if $0 == crash.commit { DebugCrash.die() } } }
 
-        let path = try database.path()
-        let lock = try WriterLock.acquire(for: path, wait: !noWait, quiet: quiet, purpose: "ingest")
-        let store: SQLiteStore
+        let location = try database.location()
+        // SQLite: one writer at a time, by the lock on the file. PostgreSQL: commits of one host
+        // take turns on the server (its host row's lock), other hosts commit side by side.
+        var lock: WriterLock?
+        if case .sqlite(let path) = location {
+            lock = try WriterLock.acquire(for: path, wait: !noWait, quiet: quiet, purpose: "ingest")
+        }
+        let store: any IngestStore
         do {
-            store = try SQLiteStore(path: path, holding: lock, host: host)
+            store = try StoreFactory.writer(location, host: host, holding: lock)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)
         }
         if let crash, !crash.afterCommit {
             var commits = 0
-            store.beforeCommit = {
+            let die = {
                 commits += 1
                 if commits == crash.commit { DebugCrash.die() }
             }
+            (store as? SQLiteStore)?.beforeCommit = die
+            (store as? PostgresStore)?.beforeCommit = die
         }
         let engine = IngestEngine(store: store, options: options)
         let showProgress = Terminal.standardErrorIsTerminal && !quiet

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ErrAnalyzeKit
+import ErrAnalyzeStores
 import ErrAnalyzeSQLite
 import Foundation
 
@@ -77,21 +78,26 @@ struct PruneCommand: ParsableCommand {
         let cutoff = Self.cutoff(olderThan, now: now)!
         // Whole hours only: an hour is removed when all of it is before the cutoff.
         let beforeHour = Int32(clamping: cutoff >= 0 ? cutoff / 3600 : (cutoff - 3599) / 3600)
-        let path = try database.path()
-        guard access(path, F_OK) == 0 else {
-            Terminal.error("\(path): no database here yet (nothing to prune)")
-            throw ExitCode(1)
+        let location = try database.location()
+        var lock: WriterLock?
+        if case .sqlite(let path) = location {
+            guard access(path, F_OK) == 0 else {
+                Terminal.error("\(location): no database here yet (nothing to prune)")
+                throw ExitCode(1)
+            }
+            lock = try WriterLock.acquire(for: path, wait: !noWait, quiet: quiet, purpose: "prune")
         }
-        let lock = try WriterLock.acquire(for: path, wait: !noWait, quiet: quiet, purpose: "prune")
         defer { withExtendedLifetime(lock) {} }
         do {
-            let store = try SQLiteStore(path: path, holding: lock)
-            let sizeBefore = store.fileSize()
+            // Prune removes every host's old hours; it writes as no host of its own.
+            let store = try StoreFactory.writer(location, host: nil, holding: lock)
+            let sqlite = store as? SQLiteStore
+            let sizeBefore = sqlite?.fileSize() ?? 0
             let result = try store.prune(beforeHour: beforeHour, now: now, dryRun: dryRun)
             if !quiet { Terminal.output(Self.describe(result)) }
-            if vacuum && !dryRun {
-                try store.vacuum()
-                if !quiet { Terminal.output("vacuumed: \(ByteCount.human(sizeBefore)) → \(ByteCount.human(store.fileSize()))\n") }
+            if vacuum && !dryRun, let sqlite {
+                try sqlite.vacuum()
+                if !quiet { Terminal.output("vacuumed: \(ByteCount.human(sizeBefore)) → \(ByteCount.human(sqlite.fileSize()))\n") }
             }
         } catch {
             Terminal.error("\(error)")

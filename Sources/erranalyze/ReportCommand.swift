@@ -1,5 +1,6 @@
 import ArgumentParser
 import ErrAnalyzeKit
+import ErrAnalyzeStores
 import ErrAnalyzeSQLite
 import Foundation
 
@@ -201,7 +202,7 @@ struct ReportCommand: ParsableCommand {
         let classifier = try makeClassifier()
         let report: Report
         do {
-            let store = try SQLiteStore(path: try database.path(), readOnly: true)
+            let store = try StoreFactory.reader(try database.location())
             report = try ReportBuilder(store: store, classifier: classifier).build(options)
         } catch let exit as ExitCode {
             throw exit

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ErrAnalyzeKit
+import ErrAnalyzeStores
 import ErrAnalyzeSQLite
 import Foundation
 
@@ -42,12 +43,13 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         // Reads only: a database made by an older erranalyze is refused (its owner's next
         // ingest upgrades it), and nothing is ever created or written.
-        let path = try database.path()
-        let store: SQLiteStore
+        let location = try database.location()
+        let path = location.description
+        let store: any MaintenanceStore
         var problems: [String]?
         do {
-            store = try SQLiteStore(path: path, readOnly: true)
-            if check { problems = try store.integrityProblems(full: true) }
+            store = try StoreFactory.reader(location)
+            if check { problems = try store.integrityProblems(full: true, limit: 100) }
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)
