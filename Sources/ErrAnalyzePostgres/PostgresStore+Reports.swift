@@ -52,6 +52,9 @@ extension PostgresStore {
         return map
     }
 
+    static let groupKey = "host_id, route_id, method_id, status, code_id, flags"
+    static let groupColumns = groupKey + ", requests, timed_requests, duration_us"
+
     private struct GroupKey: Hashable, Comparable {
         var host, route, method, status, code, flags: Int64
 
@@ -68,32 +71,33 @@ extension PostgresStore {
             try neutral {
                 let hosts = try names("hosts", column: "name"), routes = try names("routes")
                 let methods = try names("methods"), codes = try names("codes")
-                var sums: [GroupKey: TrafficCounts] = [:]
-                func scan(_ table: String, _ parts: [String]) throws {
-                    let result = try connection.query("""
-                        SELECT host_id, route_id, method_id, status, code_id, flags,
-                               sum(requests)::bigint, sum(timed_requests)::bigint, sum(duration_us)::bigint
-                        FROM \(table) \(Self.whereClause(parts)) GROUP BY host_id, route_id, method_id, status, code_id, flags
-                        """, binaryResults: true)
-                    for row in result.rows {
-                        let key = GroupKey(host: row.int64(0), route: row.int64(1), method: row.int64(2), status: row.int64(3),
-                                           code: row.int64(4), flags: row.int64(5))
-                        sums[key, default: TrafficCounts()] += TrafficCounts(requests: row.int64(6), timedRequests: row.int64(7),
-                                                                             durationMicros: row.int64(8))
-                    }
+                // Every part of the plan in one statement, summed once on the server.
+                var parts: [String] = []
+                func part(_ table: String, _ clause: [String]) {
+                    parts.append("SELECT \(Self.groupColumns) FROM \(table) \(Self.whereClause(clause))")
                 }
                 let plan = DailyRollup.plan(window)
                 if let days = plan.days {
                     let months = MonthlyRollup.plan(days)
                     if let whole = months.months {
-                        try scan("traffic_monthly", Self.rangeClause(first: whole.lowerBound, last: whole.upperBound, column: "month"))
+                        part("traffic_monthly", Self.rangeClause(first: whole.lowerBound, last: whole.upperBound, column: "month"))
                     }
                     for range in months.dayRanges {
-                        try scan("traffic_daily", Self.rangeClause(first: range.lowerBound, last: range.upperBound, column: "day"))
+                        part("traffic_daily", Self.rangeClause(first: range.lowerBound, last: range.upperBound, column: "day"))
                     }
                 }
                 for range in plan.hourRanges {
-                    try scan("traffic", Self.windowClause(range))
+                    part("traffic", Self.windowClause(range))
+                }
+                var sums: [GroupKey: TrafficCounts] = [:]
+                let result = try connection.query("""
+                    SELECT \(Self.groupKey), sum(requests)::bigint, sum(timed_requests)::bigint, sum(duration_us)::bigint
+                    FROM (\(parts.joined(separator: " UNION ALL "))) AS t GROUP BY \(Self.groupKey)
+                    """, binaryResults: true)
+                for row in result.rows {
+                    let key = GroupKey(host: row.int64(0), route: row.int64(1), method: row.int64(2), status: row.int64(3),
+                                       code: row.int64(4), flags: row.int64(5))
+                    sums[key] = TrafficCounts(requests: row.int64(6), timedRequests: row.int64(7), durationMicros: row.int64(8))
                 }
                 // In key order, as SQLite gives them (nothing downstream depends on the order,
                 // but it stays the same from run to run); ids are cheap to compare, names not.

@@ -33,16 +33,17 @@ func compareIngest(uri: String, paths: [String]) throws {
                  postgres.seconds, Double(postgres.requests) / postgres.seconds, postgres.seconds / sqlite.seconds))
 }
 
-/// `erranalyze-pgbench --report URI`: times the whole report over everything in the database
-/// (every host, all hours), as `erranalyze report --since` would build it, three times.
-func timeReport(uri: String) throws {
+/// `erranalyze-pgbench --report URI [SINCE UNTIL]`: times the whole report over the database
+/// (every host; all hours, or the window in seconds since the epoch), three times.
+func timeReport(uri: String, window: Report.Window = Report.Window()) throws {
     guard let location = ConnectionString(uri) else { throw StoreFailure(.other, "not a PostgreSQL URI") }
     let store = try PostgresStore(location, host: nil, mode: .read)
     for _ in 0..<3 {
         let start = Date()
-        let groups = try store.trafficGroups(in: .all)
+        let hours = HourWindow(first: window.since.map { Int32($0 / 3600) }, last: window.until.map { Int32($0 / 3600) - 1 })
+        let groups = try store.trafficGroups(in: hours)
         let grouped = Date().timeIntervalSince(start)
-        let report = try ReportBuilder(store: store, classifier: Classifier()).build(ReportOptions())
+        let report = try ReportBuilder(store: store, classifier: Classifier()).build(ReportOptions(window: window))
         let total = Date().timeIntervalSince(start)
         print(String(format: "%d groups, %lld requests: trafficGroups %.2f s, then the whole report %.2f s",
                      groups.count, report.totals.requests, grouped, total - grouped))

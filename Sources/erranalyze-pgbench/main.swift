@@ -5,6 +5,7 @@
 // conflict: updates), each in one transaction, and prints the wall time of each.
 // `erranalyze-pgbench --ingest URI FILE…` times a whole ingest into SQLite and PostgreSQL;
 // `--report URI` the report over a database's every host.
+import ErrAnalyzeKit
 import ErrAnalyzePostgres
 import Foundation
 
@@ -19,9 +20,10 @@ if arguments.count >= 4 && arguments[1] == "--ingest" {
         exit(1)
     }
 }
-if arguments.count == 3 && arguments[1] == "--report" {
+if (arguments.count == 3 || arguments.count == 5) && arguments[1] == "--report" {
     do {
-        try timeReport(uri: arguments[2])
+        let window = arguments.count == 5 ? Report.Window(since: Int64(arguments[3]), until: Int64(arguments[4])) : Report.Window()
+        try timeReport(uri: arguments[2], window: window)
         exit(0)
     } catch {
         FileHandle.standardError.write(Data("erranalyze-pgbench: \(error)\n".utf8))
@@ -29,7 +31,7 @@ if arguments.count == 3 && arguments[1] == "--report" {
     }
 }
 guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: erranalyze-pgbench URI [ROWS] | --ingest URI FILE... | --report URI\n".utf8))
+    FileHandle.standardError.write(Data("usage: erranalyze-pgbench URI [ROWS] | --ingest URI FILE... | --report URI [SINCE UNTIL]\n".utf8))
     exit(2)
 }
 let rowCount = arguments.count > 2 ? Int(arguments[2]) ?? 1_000_000 : 1_000_000
