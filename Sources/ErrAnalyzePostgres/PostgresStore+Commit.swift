@@ -82,7 +82,7 @@ extension PostgresStore {
         if let id = c.entryID {
             let current = try connection.query("SELECT bytes_read FROM files WHERE id = $1 AND host_id = $2 FOR UPDATE",
                                                [.int64(id), .int64(hostID)]).first?.int64(0)
-            guard current == c.expectedBytesRead else { throw StoreConflict(conflictingPath: c.path) }
+            guard current == c.expectedBytesRead else { throw StoreConflict(path: c.path) }
             try connection.query("""
                 UPDATE files SET path = $1, fingerprint = $2, fingerprint_length = $3, format = $4, compressed = $5,
                     bytes_read = $6, lines = lines + $7, requests = requests + $8, malformed = malformed + $9,
@@ -108,12 +108,12 @@ extension PostgresStore {
                 } else {
                     clash = length == c.fingerprint.length && row.bytes(1) == c.fingerprint.hash
                 }
-                if clash { throw StoreConflict(conflictingPath: c.path) }
+                if clash { throw StoreConflict(path: c.path) }
             }
         } else if try connection.query("""
             SELECT 1 FROM files WHERE host_id = $1 AND fingerprint_length = $2 AND fingerprint = $3 LIMIT 1
             """, [.int64(hostID), .int64(Int64(c.fingerprint.length)), .bytes(c.fingerprint.hash)]).first != nil {
-            throw StoreConflict(conflictingPath: c.path)
+            throw StoreConflict(path: c.path)
         }
         let inserted = try connection.query("""
             INSERT INTO files (host_id, fingerprint, fingerprint_length, path, format, compressed, bytes_read, lines, requests,

@@ -52,7 +52,7 @@ extension PostgresStore {
                                          lastIngest: $0.optionalInt64(3))
                     }
                 let size = try connection.query("SELECT pg_database_size(current_database())").first?.int64(0) ?? 0
-                return StoreStatus(location: connection.server, schemaVersion: try schemaVersion(), sizeBytes: size, files: files,
+                return StoreStatus(path: connection.server, schemaVersion: try schemaVersion(), sizeBytes: size, files: files,
                                    malformed: malformed, firstHour: hours?.first, lastHour: hours?.last, lastIngest: lastIngest,
                                    lastPrune: prune?.int64(0), prunedBeforeHour: prune.map { Int32($0.int64(1)) }, hosts: hosts)
             }

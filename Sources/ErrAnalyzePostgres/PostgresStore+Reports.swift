@@ -99,13 +99,12 @@ extension PostgresStore {
                                        code: row.int64(4), flags: row.int64(5))
                     sums[key] = TrafficCounts(requests: row.int64(6), timedRequests: row.int64(7), durationMicros: row.int64(8))
                 }
-                // In key order, as SQLite gives them (nothing downstream depends on the order,
-                // but it stays the same from run to run); ids are cheap to compare, names not.
-                return sums.sorted { $0.key < $1.key }.map { key, counts in
-                    TrafficGroup(host: hosts[key.host] ?? "?", route: routes[key.route] ?? "?", method: methods[key.method] ?? "",
+                // In the order of the names, as every store gives them (`TrafficGroup.inNameOrder`).
+                return sums.map { key, counts in
+                    TrafficGroup(route: routes[key.route] ?? "?", method: methods[key.method] ?? "",
                                  status: Int(key.status), code: key.code == 0 ? nil : codes[key.code],
-                                 flags: UInt8(truncatingIfNeeded: key.flags), counts: counts)
-                }
+                                 flags: UInt8(truncatingIfNeeded: key.flags), counts: counts, host: hosts[key.host] ?? "?")
+                }.sorted(by: TrafficGroup.inNameOrder)
             }
         }
     }
@@ -144,7 +143,7 @@ extension PostgresStore {
                     SELECT hour, status, sum(requests)::bigint FROM \(table) \(Self.whereClause(parts))
                     GROUP BY hour, status ORDER BY hour, status
                     """, binaryResults: true).rows.map {
-                        HourlyStatusCount(hour: Int32(truncatingIfNeeded: $0.int64(0)), status: Int($0.int64(1)), count: $0.int64(2))
+                        HourlyStatusCount(hour: Int32(truncatingIfNeeded: $0.int64(0)), status: Int($0.int64(1)), requests: $0.int64(2))
                     }
             }
         }
