@@ -29,18 +29,13 @@ enum CatalogueCLI {
         }
     }
 
-    /// Left-aligned columns separated by two spaces; the last column is not padded.
+    /// Left-aligned columns two spaces apart (the library's one `TextTable`); the first row
+    /// is laid out like the others, never truncated.
     static func table(_ rows: [[String]]) -> String {
-        guard let width = rows.map(\.count).max() else { return "" }
-        var widths = [Int](repeating: 0, count: width)
-        for row in rows {
-            for (i, cell) in row.enumerated() where i < width - 1 { widths[i] = max(widths[i], cell.count) }
-        }
-        return rows.map { row in
-            row.enumerated().map { i, cell in
-                i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        guard let header = rows.first else { return "" }
+        var table = TextTable(header: header)
+        for row in rows.dropFirst() { table.add(row) }
+        return table.render(maxWidth: .max)
     }
 
     /// "never → fatal", "if_idempotent (GET, HEAD…) then backoff → retriable for those".

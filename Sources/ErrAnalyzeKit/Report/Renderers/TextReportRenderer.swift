@@ -216,11 +216,10 @@ public struct TextReportRenderer {
         var lines = ["", palette.apply(.bold, "Malformed lines") + ": \(HumanNumber.count(report.malformed.total))"
                      + " (in the files that overlap this window)"]
         let reasons = report.malformed.byReason.sorted(by: { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) })
-        let width = reasons.map { HumanNumber.count($0.value).count }.max() ?? 0
-        for (reason, count) in reasons {
-            let number = HumanNumber.count(count)
-            lines.append("  " + String(repeating: " ", count: width - number.count) + number + "  " + reason.description)
-        }
+        var table = TextTable([TextTable.Column("", .right), TextTable.Column("")])
+        table.showHeader = false
+        for (reason, count) in reasons { table.add([HumanNumber.count(count), reason.description]) }
+        if !reasons.isEmpty { lines.append(table.render(maxWidth: maxWidth, palette: palette)) }
         for s in report.malformed.samples.prefix(5) {
             var path = ReportFormat.printable(s.path)
             if path.count > 50 { path = "…" + path.suffix(49) }
