@@ -9,8 +9,7 @@ struct ErrAnalyze: ParsableCommand {
         commandName: "erranalyze",
         abstract: "Analyse API error traffic in access and JSON logs.",
         discussion: """
-        Ingest logs (plain, gzip, zstd or xz, any size) into additive aggregates in SQLite, then report
-        error rates, retriable vs fatal errors, top codes and routes, and catalogue drift.
+        Ingest logs (plain, gzip, zstd or xz, any size) into additive aggregates, in SQLite on one machine or in one PostgreSQL database for a fleet (--db postgresql://…), then report error rates, retriable vs fatal errors, top codes, routes, hosts and catalogue drift.
 
         Examples:
           erranalyze ingest /var/log/nginx/access.log*
@@ -20,8 +19,7 @@ struct ErrAnalyze: ParsableCommand {
           erranalyze status
           erranalyze prune --older-than 90d
 
-        Exit status: 0 ok; 1 some input failed (the rest was still ingested); 2 usage error;
-        3 a --fail-if threshold was crossed; 75 another ingest holds the database (--no-wait).
+        Exit status: 0 ok; 1 some input failed (the rest was still ingested); 2 usage error; 3 a --fail-if threshold was crossed; 75 another ingest holds the database (--no-wait).
         """,
         version: "erranalyze \(Release.version) (database schema \(SQLiteMigrations.schemaVersion))",
         subcommands: [IngestCommand.self, ReportCommand.self, CatalogueCommand.self, StatusCommand.self, PruneCommand.self, ConfigCommand.self]
