@@ -6,13 +6,15 @@ import ErrAnalyzeKit
 extension PostgresStore {
     /// Rows buffered before they are sent (COPY and one upsert per table): bounds memory
     /// however long the history, while keeping round trips few.
-    static let importFlushRows = 200_000
+    public static let importFlushRows = 200_000
 
     /// Copies `host`'s history from `source` in ONE transaction (partitions made before it):
     /// a failure leaves nothing of it behind. Follows `HostHistory.decide`: a host whose ledger
     /// here already holds the same files is `alreadyCopied` (nothing written); a host that has
     /// other history here is refused (`StoreFailure`). Call it inside `source.snapshot`.
-    public func importHistory(of host: HostHistory.Host, from source: HostHistorySource) throws -> HostHistory.Outcome {
+    /// `flushRows`: rows buffered before they are sent (tests make it small).
+    public func importHistory(of host: HostHistory.Host, from source: HostHistorySource,
+                              flushRows: Int = PostgresStore.importFlushRows) throws -> HostHistory.Outcome {
         try neutral {
             let files = try source.historyFiles(host: host.name)
             let days = try source.historyDays(host: host.name)
@@ -26,7 +28,7 @@ extension PostgresStore {
                         // As a commit does: no prune drops a partition these hours need before COMMIT.
                         try connection.query("SELECT pg_advisory_xact_lock_shared($1)", [.int64(Self.partitionLock)])
                         if try partitionsMissing(for: Set(hours)) { throw PartitionsDropped() }
-                        return try importLocked(host, files: files, days: days, from: source)
+                        return try importLocked(host, files: files, days: days, from: source, flushRows: flushRows)
                     }
                 } catch is PartitionsDropped where attempt < 100 {
                     attempt += 1
@@ -36,7 +38,7 @@ extension PostgresStore {
     }
 
     private func importLocked(_ host: HostHistory.Host, files: [HostHistory.File], days: [Int64],
-                              from source: HostHistorySource) throws -> HostHistory.Outcome {
+                              from source: HostHistorySource, flushRows: Int) throws -> HostHistory.Outcome {
         guard let hostID = try connection.internedIDs(table: "hosts", column: "name", values: [host.name])[host.name] else {
             throw PostgresError(kind: .other, server: connection.server, detail: "could not register host \(host.name)")
         }
@@ -52,7 +54,7 @@ extension PostgresStore {
         case .alreadyCopied:
             return .alreadyCopied(files: files.count)
         case .refuse(let why):
-            throw StoreFailure(.other, "\(connection.server): host \(host.name): not copied: \(why)")
+            throw HostHistory.Refused(host: host.name, description: "\(connection.server): host \(host.name): not copied: \(why)")
         case .copy:
             break
         }
@@ -67,7 +69,7 @@ extension PostgresStore {
             let history = try source.historyDay(day, host: host.name)
             try names.learn(history, on: connection)
             rows.append(history, names: names)
-            if rows.count >= Self.importFlushRows { try rows.flush(to: connection) }
+            if rows.count >= flushRows { try rows.flush(to: connection) }
         }
         try rows.flush(to: connection)
         return .copied(files: files.count, requests: rows.hourlyRequests, hourlyRows: rows.hourlyRows)

@@ -33,8 +33,8 @@ public enum HistoryCopy {
             for host in selected {
                 do {
                     each(host.name, .success(try writer.importHistory(of: host, from: reader)))
-                } catch let failure as StoreFailure where failure.kind == .other {
-                    each(host.name, .failure(failure))
+                } catch let refused as HostHistory.Refused {
+                    each(host.name, .failure(refused))
                 }
             }
             return selected.count

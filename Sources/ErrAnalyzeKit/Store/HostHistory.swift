@@ -155,6 +155,19 @@ public enum HostHistory {
         return .refuse("it already has \(have.count) files of its own there; a history is copied only into a host that has nothing yet (use another host name, or copy before the first ingest into the fleet)")
     }
 
+    /// A host the target refused (`Decision.refuse`): nothing of it was written; the other
+    /// hosts of the same copy are not affected.
+    public struct Refused: Error, CustomStringConvertible, Sendable {
+        public var host: String
+        /// One line naming the target (password masked), the host and why.
+        public var description: String
+
+        public init(host: String, description: String) {
+            self.host = host
+            self.description = description
+        }
+    }
+
     /// What makes two ledger entries the same file at the same position.
     struct LedgerIdentity: Hashable {
         var fingerprintLength: Int
