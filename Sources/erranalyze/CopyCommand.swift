@@ -24,7 +24,7 @@ struct CopyCommand: ParsableCommand {
         Examples:
           erranalyze copy --from ~/.local/share/erranalyze/erranalyze.sqlite \\
                           --to postgresql://ingest@db.example/erranalyze
-          erranalyze copy --from /var/lib/erranalyze/web-1.sqlite --to "$FLEET_DB" --host web-1
+          erranalyze copy --from web-1.sqlite --to "$FLEET_DB" --host web-1
 
         Exit status: 0 every host copied or already copied; 1 the source or target
         failed, or a host was refused; 2 usage error (--from must be an SQLite file,
