@@ -167,6 +167,42 @@ import Testing
         #expect(try S.reportJSON(postgres, options: onlyWeb2) == (try S.reportJSON(web2, options: onlyWeb2)))
     }
 
+    /// A source that fails after handing over some days, as a disk error or a killed copy would.
+    final class FailingSource: HostHistorySource {
+        struct Broken: Error {}
+        let store: SQLiteStore
+        var daysLeft: Int
+        init(_ store: SQLiteStore, failingAfter days: Int) { self.store = store; daysLeft = days }
+        func snapshot<T>(_ body: () throws -> T) throws -> T { try store.snapshot(body) }
+        func historyHosts() throws -> [HostHistory.Host] { try store.historyHosts() }
+        func historyFiles(host: String) throws -> [HostHistory.File] { try store.historyFiles(host: host) }
+        func historyDays(host: String) throws -> [Int64] { try store.historyDays(host: host) }
+        func historyDay(_ day: Int64, host: String) throws -> HostHistory.Day {
+            guard daysLeft > 0 else { throw Broken() }
+            daysLeft -= 1
+            return try store.historyDay(day, host: host)
+        }
+    }
+
+    @Test func aCopyThatFailsHalfwayLeavesNothingAndTheNextOneCopiesAll() throws {
+        let db = try ScratchDatabase()
+        defer { db.drop() }
+        let folder = try S.temporaryFolder()
+        let sqlite = try S.sqlite(in: folder)
+        S.ingest([S.corpus, try Self.twoMonths(in: folder)], into: sqlite)
+        #expect(try sqlite.historyDays(host: "web-1").count > 6)
+        let target = try PostgresStore(ConnectionString(try db.uri)!, host: nil, mode: .copy)
+        let counts = try Self.tableCounts(db)
+        // Rows of the first days already sent (flushing every 50 rows) when the source fails.
+        let failing = FailingSource(sqlite, failingAfter: 5)
+        #expect(throws: FailingSource.Broken.self) {
+            try failing.snapshot { try target.importHistory(of: try failing.historyHosts()[0], from: failing, flushRows: 50) }
+        }
+        #expect(try Self.tableCounts(db) == counts, "a failed copy left rows behind")
+        try Self.copy(sqlite, into: db)
+        try S.expectSameReport(sqlite, try Self.reader(db))
+    }
+
     static func hourlyRows(of host: String, in db: ScratchDatabase) throws -> Int64 {
         try db.connect().query("SELECT count(*) FROM traffic t JOIN hosts h ON h.id = t.host_id WHERE h.name = $1", [.text(host)])
             .first!.int64(0)
