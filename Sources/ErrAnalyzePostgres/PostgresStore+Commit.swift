@@ -52,12 +52,12 @@ extension PostgresStore {
         }
     }
 
-    private struct PartitionsDropped: Error, CustomStringConvertible {
+    struct PartitionsDropped: Error, CustomStringConvertible {
         var description: String { "a prune kept dropping the partitions of the hours being committed" }
     }
 
     /// Whether a partition of an hourly table is missing for one of `hours`.
-    private func partitionsMissing(for hours: Set<Int32>) throws -> Bool {
+    func partitionsMissing(for hours: Set<Int32>) throws -> Bool {
         guard !hours.isEmpty else { return false }
         let array = "{" + hours.sorted().map(String.init).joined(separator: ",") + "}"
         return try connection.query("""

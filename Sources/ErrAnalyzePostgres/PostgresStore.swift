@@ -19,6 +19,9 @@ public final class PostgresStore {
         case write
         /// Never writes: refuses an empty database, another program's, or another schema.
         case read
+        /// Migrates (creating the schema on first use) and registers no host: `erranalyze
+        /// copy` names the hosts it writes (`importHistory`).
+        case copy
     }
 
     public let connection: PostgresConnection
@@ -55,6 +58,10 @@ public final class PostgresStore {
                     throw PostgresError(kind: .other, server: connection.server, detail: "could not register host \(name)")
                 }
                 hostID = id
+            case .copy:
+                try PostgresMigrations.migrate(connection)
+                self.host = host ?? ""
+                hostID = 0
             case .read:
                 self.host = host ?? ""
                 hostID = 0

@@ -57,3 +57,18 @@ public protocol MaintenanceStore: AnyObject {
     /// What a full check of the database finds wrong (empty when all is well).
     func integrityProblems(full: Bool, limit: Int) throws -> [String]
 }
+
+/// A store whose hosts' histories can be read out whole, store-neutral (`HostHistory`): the
+/// source of `erranalyze copy`. Call everything inside one `snapshot`, so that an ingest
+/// running meanwhile cannot make the ledger and the aggregates disagree.
+public protocol HostHistorySource: AnyObject {
+    func snapshot<T>(_ body: () throws -> T) throws -> T
+    /// Every host that has a ledger entry or an aggregate row, by name.
+    func historyHosts() throws -> [HostHistory.Host]
+    /// The host's ledger, with malformed-line counts and samples, in the order it was recorded.
+    func historyFiles(host: String) throws -> [HostHistory.File]
+    /// The UTC days (since the epoch) that hold any row of the host, ascending.
+    func historyDays(host: String) throws -> [Int64]
+    /// The host's rows of one day.
+    func historyDay(_ day: Int64, host: String) throws -> HostHistory.Day
+}
