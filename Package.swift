@@ -41,6 +41,7 @@ let package = Package(
             dependencies: [
                 "ErrAnalyzeKit",
                 "ErrAnalyzeSQLite",
+                "ErrAnalyzePostgres",
                 "ErrAnalyzeStores",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ErrAnalyzeKit
+import ErrAnalyzePostgres
 import ErrAnalyzeSQLite
 import Foundation
 
@@ -21,7 +22,7 @@ struct ErrAnalyze: ParsableCommand {
 
         Exit status: 0 ok; 1 some input failed (the rest was still ingested); 2 usage error; 3 a --fail-if threshold was crossed; 75 another ingest holds the database (--no-wait).
         """,
-        version: "erranalyze \(Release.version) (database schema \(SQLiteMigrations.schemaVersion))",
+        version: "erranalyze \(Release.version) (database schema \(SQLiteMigrations.schemaVersion); PostgreSQL schema \(PostgresMigrations.currentVersion))",
         subcommands: [IngestCommand.self, ReportCommand.self, CatalogueCommand.self, StatusCommand.self, PruneCommand.self, CopyCommand.self, ConfigCommand.self]
     )
 
