@@ -22,56 +22,25 @@ extension SQLiteStore {
     /// `maxClientsPerHour` names per stored hour (and `prune` drops names no longer used).
     func writeClients(_ tally: ClientTally) throws {
         guard !tally.isEmpty else { return }
-        var byHour: [Int32: [(name: String, counts: ClientCounts)]] = [:]
-        tally.forEachNamed { hour, name, counts in
-            byHour[hour, default: []].append((String(decoding: name, as: UTF8.self), counts))
-        }
-        var folded: [Int32: ClientCounts] = [:]
-        for (key, counts) in tally.folded { folded[key.hour, default: ClientCounts()] += counts }
-
-        // The cap is per hour and host, like the routes'.
+        // The cap is per hour and host, like the routes'; which clients keep their names is
+        // the rule every store shares (PerHourCap.clientRows).
         let host = try hostID()
-        let present = try connection.prepare("SELECT client_id FROM client_errors WHERE hour = ? AND host_id = ?")
+        let present = try connection.prepare(
+            "SELECT value FROM clients WHERE id IN (SELECT client_id FROM client_errors WHERE hour = ? AND host_id = ?)")
+        let kept = try PerHourCap.clientRows(tally, maxClients: maxClientsPerHour) { hour in
+            var names = Set<String>()
+            try present.bind([Int64(hour), host]).forEachRow { names.insert($0.string(0)) }
+            return names
+        }
         let select = try connection.prepare("SELECT id FROM clients WHERE value = ?")
         let insert = try connection.prepare("INSERT INTO clients (value) VALUES (?)")
-        func existingID(_ name: String) throws -> Int64? { try select.bind([name]).firstRow { $0.int(0) } }
         func id(_ name: String) throws -> Int64 {
-            if let known = try existingID(name) { return known }
+            if let known = try select.bind([name]).firstRow({ $0.int(0) }) { return known }
             try insert.bind([name]).run()
             return connection.lastInsertRowID
         }
-        var otherID = try existingID(Self.otherClient)
-        func otherClientID() throws -> Int64 {
-            if let otherID { return otherID }
-            let made = try id(Self.otherClient)
-            otherID = made
-            return made
-        }
         var rows: [(hour: Int64, client: Int64, counts: ClientCounts)] = []
-        for hour in Set(byHour.keys).union(folded.keys).sorted() {
-            var named = Set<Int64>()
-            try present.bind([Int64(hour), host]).forEachRow { row in
-                if row.int(0) != otherID { named.insert(row.int(0)) }
-            }
-            var other = folded[hour] ?? ClientCounts()
-            let heaviestFirst = (byHour[hour] ?? []).sorted { a, b in
-                if a.counts.errors != b.counts.errors { return a.counts.errors > b.counts.errors }
-                if a.counts.rateLimited != b.counts.rateLimited { return a.counts.rateLimited > b.counts.rateLimited }
-                return Array(a.name.utf8).lexicographicallyPrecedes(Array(b.name.utf8))
-            }
-            for client in heaviestFirst {
-                if client.name != Self.otherClient, let known = try existingID(client.name), named.contains(known) {
-                    rows.append((Int64(hour), known, client.counts))
-                } else if client.name != Self.otherClient && named.count < maxClientsPerHour - 1 {
-                    let clientID = try id(client.name)
-                    named.insert(clientID)
-                    rows.append((Int64(hour), clientID, client.counts))
-                } else {
-                    other += client.counts
-                }
-            }
-            if other.errors > 0 { rows.append((Int64(hour), try otherClientID(), other)) }
-        }
+        for row in kept { rows.append((Int64(row.hour), try id(row.name), row.counts)) }
         // In primary-key order: each upsert lands next to the previous one in the B-tree.
         rows.sort { ($0.hour, $0.client) < ($1.hour, $1.client) }
         let upsert = try connection.prepare("""

@@ -426,10 +426,7 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
         }
     }
 
-    private struct HourRoute: Hashable {
-        var hour: Int32
-        var route: Int32
-    }
+    private typealias HourRoute = PerHourCap.HourRoute
 
     /// Database route ids for each hour × route of an aggregate, with at most
     /// `maxRoutesPerHour` distinct routes per hour in the database: past that, an hour's
@@ -441,7 +438,8 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
         let insert = try connection.prepare("INSERT INTO routes (value) VALUES (?) ON CONFLICT (value) DO NOTHING")
         // The cap is per hour and host: one host's scanners never crowd out another's routes.
         let host = try hostID()
-        let present = try connection.prepare("SELECT route_id FROM traffic WHERE hour = ? AND host_id = ? GROUP BY route_id")
+        let present = try connection.prepare(
+            "SELECT value FROM routes WHERE id IN (SELECT route_id FROM traffic WHERE hour = ? AND host_id = ?)")
         var cache = stringIDs["routes"] ?? [:]
         func existingID(_ value: String) throws -> Int64? {
             if let known = cache[value] { return known }
@@ -458,33 +456,17 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
             return id
         }
 
+        // Which of the step's routes keep their names: the rule every store shares (PerHourCap).
         var volume: [HourRoute: Int64] = [:]
         for (key, counts) in a.traffic { volume[HourRoute(hour: key.hour, route: key.route), default: 0] += counts.requests }
-        let ordered = volume.sorted { ($0.value, $1.key.hour, $1.key.route) > ($1.value, $0.key.hour, $0.key.route) }
-        var inHour: [Int32: Set<Int64>] = [:]
-        var distinctInHour: [Int32: Int] = [:]
+        let kept = try PerHourCap.keptRoutes(volumes: volume, maxRoutes: maxRoutesPerHour, name: { a.routes.string(Int($0)) }) { hour in
+            var names = Set<String>()
+            try present.bind([Int64(hour), host]).forEachRow { names.insert($0.string(0)) }
+            return names
+        }
         var result: [HourRoute: Int64] = [:]
-        var otherID: Int64?
-        for (pair, _) in ordered {
-            if inHour[pair.hour] == nil {
-                var ids = Set<Int64>()
-                try present.bind([Int64(pair.hour), host]).forEachRow { ids.insert($0.int(0)) }
-                inHour[pair.hour] = ids
-                distinctInHour[pair.hour] = ids.count
-            }
-            let value = a.routes.string(Int(pair.route))
-            let known = try existingID(value)
-            if let known, inHour[pair.hour]!.contains(known) {
-                result[pair] = known
-            } else if distinctInHour[pair.hour]! < maxRoutesPerHour || value == TrafficAggregate.otherRoute {
-                let routeID = try known ?? id(value)
-                inHour[pair.hour]!.insert(routeID)
-                distinctInHour[pair.hour]! += 1
-                result[pair] = routeID
-            } else {
-                if otherID == nil { otherID = try id(TrafficAggregate.otherRoute) }
-                result[pair] = otherID!
-            }
+        for (pair, keep) in kept {
+            result[pair] = try id(keep ? a.routes.string(Int(pair.route)) : TrafficAggregate.otherRoute)
         }
         stringIDs["routes"] = cache
         return result
