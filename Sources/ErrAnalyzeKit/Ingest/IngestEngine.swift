@@ -47,7 +47,8 @@ public final class IngestEngine {
         return ingestSideBySide(paths: paths, progress: progress, storeFull: storeFull)
     }
 
-    /// One input, unless an earlier one found the database or its disk full.
+    /// One input, unless an earlier one found the store unusable for every input (the database
+    /// or its disk full, its server unreachable).
     func ingestUnlessStoreFull(path: String, progress: ((IngestProgress) -> Void)?, storeFull: StoreFullFlag) -> FileOutcome {
         if let reason = storeFull.reason { return .failed(path: path, error: "\(FileNameEscaping.escaped(path)): not read: \(reason)") }
         var full: String?
@@ -67,13 +68,13 @@ public final class IngestEngine {
             } catch is StoreConflict where attempts < 1000 && path != "-" {
                 attempts += 1
             } catch let error as IngestError {
-                if error.isStoreFull { storeFull = "the database or its disk is full" }
+                if let reason = error.storeUnusable { storeFull = reason }
                 return .failed(path: path, error: error.description)
             } catch let error as InputError {
                 return .failed(path: path, error: error.description)
             } catch let error as StoreFailure {
                 let wrapped = IngestError.store(path: path, error)
-                if error.kind == .full { storeFull = "the database or its disk is full" }
+                if let reason = error.unusableReason { storeFull = reason }
                 return .failed(path: path, error: wrapped.description)
             } catch let conflict as StoreConflict {
                 return .failed(path: path, error: conflict.description)

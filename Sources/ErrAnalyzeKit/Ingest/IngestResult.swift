@@ -65,11 +65,26 @@ public enum IngestError: Error, CustomStringConvertible {
     }
 
     /// The database or its disk is full: later files would fail the same way.
-    public var isStoreFull: Bool {
+    public var isStoreFull: Bool { storeUnusable != nil }
+
+    /// Why later files would fail the same way (the database or its disk is full, the server
+    /// cannot be reached), or nil when this failure concerns this input alone.
+    public var storeUnusable: String? {
         switch self {
-        case .store(_, let error): return error.kind == .full
-        case .partial(let inner, _, _): return inner.isStoreFull
-        default: return false
+        case .store(_, let error): return error.unusableReason
+        case .partial(let inner, _, _): return inner.storeUnusable
+        default: return nil
+        }
+    }
+}
+
+extension StoreFailure {
+    /// Why no later input could be recorded either, or nil when another might be.
+    var unusableReason: String? {
+        switch kind {
+        case .full: return "the database or its disk is full"
+        case .unreachable: return "the database server cannot be reached; the logs stay on disk and the next run counts them"
+        default: return nil
         }
     }
 }
