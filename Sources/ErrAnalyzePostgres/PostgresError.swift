@@ -7,6 +7,8 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         case authenticationFailed = "authentication failed"
         case noSuchDatabase = "no such database"
         case permissionDenied = "permission denied"
+        /// The TLS handshake failed (the certificate does not verify, the server offers no TLS).
+        case tls = "TLS failed"
         /// The server's disk is full (SQLSTATE 53100).
         case full = "server disk full"
         /// Too many connections, a lock or statement timeout, a server starting up.
@@ -66,9 +68,10 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
             (.authenticationFailed, ["password authentication failed", "no password supplied", "authentication failed",
                                      "role \"", "no pg_hba.conf entry", "peer authentication", "ident authentication"]),
             (.noSuchDatabase, ["database \"", "does not exist"]),
-            (.permissionDenied, ["permission denied", "must have connect privilege"]),
+            (.permissionDenied, ["permission denied", "must have connect privilege", "pg_hba.conf rejects connection"]),
             (.busy, ["too many clients", "too many connections", "remaining connection slots",
                      "the database system is starting up", "in recovery mode"]),
+            (.tls, ["ssl error", "certificate verify failed", "server does not support ssl", "ssl connection"]),
             (.unreachable, ["connection refused", "could not translate host name", "no such file or directory",
                             "timeout expired", "network is unreachable", "no route to host", "could not connect",
                             "server closed the connection", "the database system is shutting down",

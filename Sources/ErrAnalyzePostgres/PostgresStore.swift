@@ -114,7 +114,7 @@ public final class PostgresStore {
         case .unreachable: kind = .unreachable
         case .authenticationFailed: kind = .authentication
         case .noSuchDatabase: kind = .missing
-        case .permissionDenied: kind = .permission
+        case .permissionDenied, .tls: kind = .permission
         case .full: kind = .full
         case .busy: kind = .busy
         case .serialization: kind = .conflict
