@@ -85,6 +85,15 @@ import Testing
         let status = try h.run(["status", "--db", server.uri])
         #expect(status.status == 0 && status.stdout.contains("Hosts        3 hosts"), "\(status.stdout)")
         #expect(!status.stdout.contains("password"))
+
+        // Prune the corpus's 2015 hours: host-a (the corpus alone) is empty afterwards, host-c
+        // (2026 logs) is untouched, the ledger stays (nothing is counted again).
+        let prune = try h.run(["prune", "--db", server.uri, "--older-than", "2020-01-01"])
+        #expect(prune.status == 0, "\(prune.stderr)")
+        #expect(try h.jsonReport(["--host", "host-a"], db: server.uri).int("totals.requests") == 0)
+        #expect(try h.jsonReport(["--host", "host-c"], db: server.uri).int("totals.requests") == own["host-c"]?.int("totals.requests"))
+        let afterPrune = try h.run(["ingest", "--db", server.uri, "--host", "host-a", Self.corpus])
+        #expect(afterPrune.stdout.contains("already counted"), "\(afterPrune.stdout)")
     }
 
     /// Bad connection strings: one clear line naming the server with its password masked, and
@@ -94,7 +103,12 @@ import Testing
         defer { server.drop() }
         let h = try Harness()
         let socket = server.uri.components(separatedBy: "host=").last?.components(separatedBy: "&").first ?? "/tmp"
+        // A role that must give its password (Scripts/pg-server: members of erranalyze_password_login).
+        let role = "fleet_pw_" + server.name.suffix(8)
+        try h.shell("psql '\(server.admin)' -qc \"CREATE ROLE \(role) LOGIN PASSWORD 'TheRightOne' IN ROLE erranalyze_password_login\"")
+        defer { _ = try? h.shell("psql '\(server.admin)' -qc 'DROP ROLE IF EXISTS \(role)'") }
         let cases = [
+            ("postgresql://\(role):Sup3rSecret@/\(server.name)?host=\(socket)", "authentication"),
             ("postgresql://bob:Sup3rSecret@127.0.0.1:1/x", "unreachable"),
             ("postgresql://bob:Sup3rSecret@no-such-host.invalid/x", "unreachable"),
             ("postgresql://erranalyze:Sup3rSecret@/no_such_db?host=\(socket)", "no such database"),
