@@ -55,12 +55,8 @@ extension PostgresStore {
     static let groupKey = "host_id, route_id, method_id, status, code_id, flags"
     static let groupColumns = groupKey + ", requests, timed_requests, duration_us"
 
-    private struct GroupKey: Hashable, Comparable {
+    private struct GroupKey: Hashable {
         var host, route, method, status, code, flags: Int64
-
-        static func < (a: Self, b: Self) -> Bool {
-            (a.host, a.route, a.method, a.status, a.code, a.flags) < (b.host, b.route, b.method, b.status, b.code, b.flags)
-        }
     }
 
     /// Sums per host × route × method × status × code × flags over the window: whole months

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ErrAnalyzeKit
-import ErrAnalyzePostgres
 import ErrAnalyzeStores
 import ErrAnalyzeSQLite
 import Foundation
@@ -154,7 +153,7 @@ struct IngestCommand: ParsableCommand {
         if case .sqlite(let path) = location {
             lock = try WriterLock.acquire(for: path, wait: !noWait, quiet: quiet, purpose: "ingest")
         }
-        let store: any IngestStore
+        var store: any IngestStore
         do {
             store = try StoreFactory.writer(location, host: host, holding: lock)
         } catch {
@@ -163,12 +162,10 @@ struct IngestCommand: ParsableCommand {
         }
         if let crash, !crash.afterCommit {
             var commits = 0
-            let die = {
+            store.beforeCommit = {
                 commits += 1
                 if commits == crash.commit { DebugCrash.die() }
             }
-            (store as? SQLiteStore)?.beforeCommit = die
-            (store as? PostgresStore)?.beforeCommit = die
         }
         let engine = IngestEngine(store: store, options: options)
         let showProgress = Terminal.standardErrorIsTerminal && !quiet

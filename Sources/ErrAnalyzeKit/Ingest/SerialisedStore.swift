@@ -18,6 +18,10 @@ final class SerialisedStore: IngestStore, @unchecked Sendable {
     }
 
     var host: String { store.host }
+    var beforeCommit: (() -> Void)? {
+        get { store.beforeCommit }
+        set { store.beforeCommit = newValue }
+    }
     func ledgerLookup(head: [UInt8]) throws -> LedgerLookup { try locked { try store.ledgerLookup(head: head) } }
     func ledgerEntry(sourceKey: String) throws -> LedgerEntry? { try locked { try store.ledgerEntry(sourceKey: sourceKey) } }
     func commit(_ checkpoint: IngestCheckpoint) throws -> Int64 { try locked { try store.commit(checkpoint) } }

@@ -17,6 +17,9 @@ public protocol IngestStore: AnyObject {
     @discardableResult func commit(_ checkpoint: IngestCheckpoint) throws -> Int64
     /// This host's ledger.
     func ledgerEntries() throws -> [LedgerEntry]
+    /// Called inside each commit's transaction, after its writes and before COMMIT: lets the
+    /// crash tests (`ERRANALYZE_DEBUG_KILL=in-commit:N`) stop the process at the worst moment.
+    var beforeCommit: (() -> Void)? { get set }
 }
 
 extension IngestStore {

@@ -9,6 +9,7 @@ import Testing
     final class VanishedServer: IngestStore {
         let host = "web-1"
         var commits = 0
+        var beforeCommit: (() -> Void)?
         func ledgerLookup(head: [UInt8]) throws -> LedgerLookup { LedgerLookup(candidates: [], lastFileID: 0) }
         func ledgerEntry(sourceKey: String) throws -> LedgerEntry? { nil }
         func ledgerEntries() throws -> [LedgerEntry] { [] }
