@@ -53,7 +53,8 @@ enum OpenAPI31Reading {
         for (_, content) in response.content {
             if let schema = content.schema { schemas.append(node(schema, components, depth: 0)) }
             if let example = content.example { examples.append((example.value, nil)) }
-            for (_, maybeExample) in content.examples ?? [:] {
+            guard let named = content.examples else { continue }
+            for (_, maybeExample) in named {
                 guard let example = try? components.lookup(maybeExample), let value = example.dataOrLegacyValue else { continue }
                 examples.append((value.value, example.summary))
             }

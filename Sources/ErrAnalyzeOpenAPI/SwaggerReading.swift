@@ -48,7 +48,7 @@ enum SwaggerReading {
     static func facts(_ key: String, _ response: SwaggerValue, _ document: SwaggerDocument) -> ResponseFacts {
         var examples: [(value: Any, summary: String?)] = []
         if case .object(let map)? = response["examples"] {
-            examples = map.entries.map { ($0.value.plain, nil) }
+            examples = map.entries.map { (value: $0.value.plain, summary: nil as String?) }
         }
         let schemas = response["schema"].map { [node($0, document, depth: 0)] } ?? []
         return ResponseFacts(key: key, description: response["description"]?.string, schemas: schemas, examples: examples)

@@ -13,7 +13,7 @@ extension ReportTables {
             ], note: person && all.count > rank ? "top \(rank) of \(all.count)" : nil)
             t.rows = all.prefix(rank).map { u in
                 [.text(u.method.isEmpty && person ? "-" : u.method), .text(u.route),
-                 person ? .text(String(u.status)) : .count(Int64(u.status)), u.code.map { .text($0) } ?? (person ? .text("-") : .empty),
+                 person ? .text(String(u.status)) : .count(Int64(u.status)), u.code.map { ReportTable.Cell.text($0) } ?? (person ? ReportTable.Cell.text("-") : ReportTable.Cell.empty),
                  .count(u.count), .text(u.kind.rawValue), .text(u.documented.joined(separator: person ? ", " : " "))]
             }
             return t
