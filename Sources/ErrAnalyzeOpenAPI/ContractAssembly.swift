@@ -59,6 +59,13 @@ enum ContractAssembly {
         "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
     }
 
+    /// By route, then method (`ContractOperation.methodOrder`): JSON decoders do not all keep
+    /// a document's key order, and the same document must give the same contract.
+    static func ordered(_ operations: [ContractOperation]) -> [ContractOperation] {
+        func rank(_ method: String) -> Int { ContractOperation.methodOrder.firstIndex(of: method) ?? ContractOperation.methodOrder.count }
+        return operations.sorted { ($0.route, rank($0.method), $0.method) < ($1.route, rank($1.method), $1.method) }
+    }
+
     static func operation(method: String, route: String, id: String?, responses: [ResponseFacts]) -> ContractOperation {
         var declared = DeclaredResponses()
         var codes: [DocumentedErrorCode] = []
@@ -89,6 +96,8 @@ enum ContractAssembly {
                 }
             }
         }
+        // By status, then code, for the same reason as `ordered`.
+        codes.sort { ($0.statuses.min() ?? 999, $0.code) < ($1.statuses.min() ?? 999, $1.code) }
         return ContractOperation(method: method, route: route, operationID: id, responses: declared, errorCodes: codes)
     }
 }

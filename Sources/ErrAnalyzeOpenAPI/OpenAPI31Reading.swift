@@ -33,7 +33,7 @@ enum OpenAPI31Reading {
             }
         }
         return APIContract(title: document.info.title, version: document.info.version,
-                           specVersion: document.openAPIVersion.rawValue, operations: operations)
+                           specVersion: document.openAPIVersion.rawValue, operations: ContractAssembly.ordered(operations))
     }
 
     static func order(_ method: String) -> Int {
@@ -50,9 +50,12 @@ enum OpenAPI31Reading {
     static func facts(_ key: String, _ response: OpenAPI.Response, _ components: OpenAPI.Components) -> ResponseFacts {
         var schemas: [SchemaNode] = []
         var examples: [(value: Any, summary: String?)] = []
-        for (_, content) in response.content {
+        for (_, maybeContent) in response.content {
+            // 3.2 lets a media type be a reference too (components/mediaTypes).
+            guard let content = try? components.lookup(maybeContent) else { continue }
             if let schema = content.schema { schemas.append(node(schema, components, depth: 0)) }
-            if let example = content.example { examples.append((example.value, nil)) }
+            // OpenAPIKit fills `example` from the first of `examples` too: read it alone only.
+            if let example = content.example, content.examples == nil { examples.append((example.value, nil)) }
             guard let named = content.examples else { continue }
             for (_, maybeExample) in named {
                 guard let example = try? components.lookup(maybeExample), let value = example.dataOrLegacyValue else { continue }

@@ -1,6 +1,7 @@
 /// A response body's schema reduced to what finding its error codes needs, so that one
 /// finder serves OpenAPI 3.x (through OpenAPIKit) and Swagger 2.0 (our own small model).
-struct SchemaNode {
+/// A class: a struct holding arrays of (name, itself) is a circular type to the compiler.
+final class SchemaNode {
     /// Object properties, as written.
     var properties: [(name: String, node: SchemaNode)] = []
     /// An array's item schema (none or one).

@@ -37,7 +37,7 @@ struct SwaggerDocument: Decodable {
 }
 
 /// A JSON or YAML value as plain data.
-enum SwaggerValue: Decodable {
+indirect enum SwaggerValue: Decodable {
     case object(OrderedKeys<SwaggerValue>)
     case array([SwaggerValue])
     case string(String)

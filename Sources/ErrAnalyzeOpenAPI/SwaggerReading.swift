@@ -25,7 +25,7 @@ enum SwaggerReading {
             }
         }
         return APIContract(title: document.info?.title ?? "", version: document.info?.version ?? "",
-                           specVersion: document.swagger, operations: operations)
+                           specVersion: document.swagger, operations: ContractAssembly.ordered(operations))
     }
 
     /// Follows a `$ref` to this document's `definitions` or `responses` (chains included);

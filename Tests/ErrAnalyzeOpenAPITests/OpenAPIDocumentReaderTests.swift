@@ -28,7 +28,7 @@ enum Fixture {
         #expect(commands.responses.declares(404) && !commands.responses.declares(409))
         // Codes from a schema enum reached through components/responses → allOf → $ref, and
         // from a named example of another shared response.
-        #expect(commands.errorCodes.map(\.code) == ["INVALID_COMMAND", "MISSING_FIELD", "AGENT_NOT_FOUND"])
+        #expect(commands.errorCodes.map(\.code) == ["INVALID_COMMAND", "MISSING_FIELD", "AGENT_NOT_FOUND"])  // by status, then code
         #expect(commands.errorCodes.map(\.statuses) == [[400], [400], [404]])
         #expect(commands.errorCodes[0].description == "The command is not one the agent knows")
         #expect(commands.errorCodes[2].description == "The agent does not exist")
@@ -148,8 +148,19 @@ enum Fixture {
         """
         let contract = try OpenAPIDocumentReader.read(data: Data(yaml.utf8), file: "t.yaml")
         #expect(contract.operations[0].errorCodes == [
-            DocumentedErrorCode(code: "RATE_LIMITED", statuses: [429], description: "Too many requests"),
             DocumentedErrorCode(code: "1042", statuses: [429], description: nil),
+            DocumentedErrorCode(code: "RATE_LIMITED", statuses: [429], description: "Too many requests"),
         ])
+    }
+
+    /// A real public document (Tests/OpenAPI/README.md): unquoted status keys, `default`,
+    /// a base path in the server URL.
+    @Test func readsTheOAIPetstore() throws {
+        let contract = try Fixture.read("petstore.yaml")
+        #expect(contract.title == "Swagger Petstore" && contract.specVersion == "3.1.0")
+        #expect(contract.operations.map { "\($0.method) \($0.route) \($0.responses.keys.joined(separator: ","))" } == [
+            "GET /v1/pets 200,default", "POST /v1/pets 201,default", "GET /v1/pets/{petId} 200,default",
+        ])
+        #expect(contract.operations.allSatisfy { $0.errorCodes.isEmpty })
     }
 }

@@ -10,7 +10,8 @@ public struct APIContract: Sendable, Equatable {
     public var version: String
     /// The document's own format: `2.0`, `3.0.3`, `3.1.0`…
     public var specVersion: String
-    /// In document order: paths as written, then methods in `ContractOperation.methodOrder`.
+    /// By route, then method in `ContractOperation.methodOrder` (not the document's order,
+    /// which JSON decoders do not all keep). Error codes likewise by status, then code.
     public var operations: [ContractOperation]
 
     public init(title: String, version: String, specVersion: String, operations: [ContractOperation]) {

@@ -3,7 +3,7 @@
 ///
 /// Concrete paths win over templated ones, as OpenAPI says (`/v1/agents/me` before
 /// `/v1/agents/{agentId}`): rules are ordered segment by segment, literal before partly
-/// templated (`{name}.pdf`) before a whole parameter, and otherwise in document order.
+/// templated (`{name}.pdf`) before a whole parameter, and otherwise in the contract's order.
 public struct ContractRoutes: Sendable {
     let rules: [RouteRule]
     /// Route → the methods documented on it, with their operations.
