@@ -68,6 +68,7 @@ import Testing
             "POST \(commands) 409 status", "POST \(commands) 400 code",
         ])
         #expect(responses.first?["count"] as? Int == Self.count { $0.status == 409 })
+        #expect(responses.first?["codes"] as? [String] == ["BUSY"])
         #expect(responses.last?["code"] as? String == "UNKNOWN_VERB")
         #expect(responses.last?["count"] as? Int == Self.count { $0.code == "UNKNOWN_VERB" })
         let routes = json.array("undocumented_routes")

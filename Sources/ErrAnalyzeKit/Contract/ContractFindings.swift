@@ -13,8 +13,12 @@ public struct ContractFindings: Sendable, Equatable {
         /// The documented route (`/v1/contacts/{contactId}`).
         public var route: String
         public var status: Int
-        /// The code logged with the response; nil when none was.
+        /// `code`: the code outside the documented ones. `status`: nil (one row per status,
+        /// whatever the codes; see `codes`).
         public var code: String?
+        /// The codes logged with these responses, sorted (`status`: every distinct one, none
+        /// when no code was logged; `code`: the one code).
+        public var codes: [String]
         public var kind: Kind
         public var count: Int64
         /// The operation's response keys (`200`, `4XX`, `default`), for `status`; its
@@ -71,6 +75,7 @@ public struct ContractCheck {
     }
 
     private struct ResponseKey: Hashable { var method: String; var route: String; var status: Int; var code: String?; var kind: ContractFindings.UndocumentedResponse.Kind }
+    private struct ResponseTally { var count: Int64 = 0; var documented: [String]; var codes = Set<String>() }
     private struct RouteKey: Hashable { var method: String; var route: String }
 
     /// Each response is counted at most once: an undocumented status is reported as such,
@@ -79,7 +84,7 @@ public struct ContractCheck {
         var result = ContractFindings(title: contract.title, version: contract.version, specVersion: contract.specVersion,
                                       operations: contract.operations.count)
         var documentedRoute: [String: String?] = [:]
-        var responses: [ResponseKey: (Int64, [String])] = [:]
+        var responses: [ResponseKey: ResponseTally] = [:]
         var unknown: [RouteKey: ContractFindings.UndocumentedRoute] = [:]
         for group in groups {
             let n = group.counts.requests
@@ -101,18 +106,20 @@ public struct ContractCheck {
             }
             result.checkedRequests += n
             if !operation.responses.declares(group.status) {
-                let key = ResponseKey(method: operation.method, route: route, status: group.status, code: group.code, kind: .status)
-                responses[key, default: (0, operation.responses.keys)].0 += n
+                // One row per (method, route, status): the status is what the document misses.
+                let key = ResponseKey(method: operation.method, route: route, status: group.status, code: nil, kind: .status)
+                responses[key, default: ResponseTally(documented: operation.responses.keys)].count += n
+                if let code = group.code { responses[key]!.codes.insert(code) }
             } else if let code = group.code, !operation.documents(code: code) {
                 let key = ResponseKey(method: operation.method, route: route, status: group.status, code: code, kind: .code)
-                responses[key, default: (0, operation.errorCodes.map(\.code))].0 += n
+                responses[key, default: ResponseTally(documented: operation.errorCodes.map(\.code), codes: [code])].count += n
             }
         }
         result.undocumentedResponses = responses.map { key, value in
             ContractFindings.UndocumentedResponse(method: key.method, route: key.route, status: key.status, code: key.code,
-                                                  kind: key.kind, count: value.0, documented: value.1)
+                                                  codes: value.codes.sorted(), kind: key.kind, count: value.count, documented: value.documented)
         }.sorted {
-            ($0.count, $1.route, $1.method, -$0.status, $1.code ?? "") > ($1.count, $0.route, $0.method, -$1.status, $0.code ?? "")
+            ($0.count, $1.route, $1.method, -$0.status, $1.kind.rawValue, $1.code ?? "") > ($1.count, $0.route, $0.method, -$1.status, $0.kind.rawValue, $0.code ?? "")
         }
         result.undocumentedRoutes = unknown.values.sorted {
             ($0.requests, $1.route, $1.method) > ($1.requests, $0.route, $0.method)

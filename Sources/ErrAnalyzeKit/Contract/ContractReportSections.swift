@@ -9,11 +9,12 @@ extension ReportTables {
             let all = findings?.undocumentedResponses ?? []
             var t = ReportTable(id: section, title: "Undocumented responses (not in the OpenAPI document)", columns: [
                 ("method", "Method", .text), ("route", "Route", .text), ("status", "Status", person ? .text : .count),
-                ("code", "Code", .text), ("count", "Responses", .count), ("kind", "Undocumented", .text), ("documented", "Documented", .text),
+                ("code", person ? "Code" : "Codes", .text), ("count", "Responses", .count), ("kind", "Undocumented", .text), ("documented", "Documented", .text),
             ], note: person && all.count > rank ? "top \(rank) of \(all.count)" : nil)
             t.rows = all.prefix(rank).map { u in
                 [.text(u.method.isEmpty && person ? "-" : u.method), .text(u.route),
-                 person ? .text(String(u.status)) : .count(Int64(u.status)), u.code.map { ReportTable.Cell.text($0) } ?? (person ? ReportTable.Cell.text("-") : ReportTable.Cell.empty),
+                 person ? .text(String(u.status)) : .count(Int64(u.status)),
+                 u.codes.isEmpty ? (person ? ReportTable.Cell.text("-") : ReportTable.Cell.empty) : ReportTable.Cell.text(u.codes.joined(separator: person ? ", " : " ")),
                  .count(u.count), .text(u.kind.rawValue), .text(u.documented.joined(separator: person ? ", " : " "))]
             }
             return t
@@ -68,6 +69,7 @@ extension JSONReportRenderer {
                     w.field("route", .string(u.route))
                     w.field("status", .int(Int64(u.status)))
                     w.field("code", u.code.map { .string($0) } ?? .null)
+                    w.array("codes") { w in for code in u.codes { w.field(nil, .string(code)) } }
                     w.field("kind", .string(u.kind.rawValue))
                     w.field("count", .int(u.count))
                     w.array("documented") { w in for d in u.documented { w.field(nil, .string(d)) } }

@@ -85,9 +85,9 @@ let agentsContract: APIContract = {
         options.contract = agentsContract
         let report = try buildReport(Self.requests, options)
         let findings = try #require(report.contract)
-        #expect(findings.undocumentedResponses.map { "\($0.method) \($0.route) \($0.status) \($0.code ?? "-") \($0.kind) \($0.count)" } == [
-            "POST /v1/agents/{agentId}/commands 409 BUSY status 3",
-            "POST /v1/agents/{agentId}/commands 400 UNKNOWN_VERB code 2",
+        #expect(findings.undocumentedResponses.map { "\($0.method) \($0.route) \($0.status) \($0.code ?? "-") \($0.codes) \($0.kind) \($0.count)" } == [
+            "POST /v1/agents/{agentId}/commands 409 - [\"BUSY\"] status 3",
+            "POST /v1/agents/{agentId}/commands 400 UNKNOWN_VERB [\"UNKNOWN_VERB\"] code 2",
         ])
         #expect(findings.undocumentedResponses[0].documented == ["202", "400", "404"])
         #expect(findings.undocumentedResponses[1].documented == ["INVALID_COMMAND", "MISSING_FIELD", "AGENT_NOT_FOUND"])
@@ -99,6 +99,18 @@ let agentsContract: APIContract = {
         #expect(findings.undocumentedRouteRequests == 6)
         #expect(findings.checkedRequests == Int64(Self.requests.count - 6))
         #expect(findings.operations == 7)
+    }
+
+    /// An undocumented status is one row whatever codes came with it.
+    @Test func oneRowPerUndocumentedStatus() throws {
+        var options = ReportOptions()
+        options.contract = agentsContract
+        let agent = "/v1/agents/6f1c2a9e-8b3d-4c1e-9f5a-2d7b8c9e0a1f/commands"
+        var requests = repeated(2, start: reportDay) { TestRequest(time: $0, method: "POST", path: agent, status: 409, code: "BUSY") }
+        requests += repeated(3, start: reportDay) { TestRequest(time: $0, method: "POST", path: agent, status: 409, code: "LOCKED") }
+        requests.append(TestRequest(time: reportDay, method: "POST", path: agent, status: 409))
+        let findings = try #require(try buildReport(requests, options).contract)
+        #expect(findings.undocumentedResponses.map { "\($0.status) \($0.codes) \($0.count)" } == ["409 [\"BUSY\", \"LOCKED\"] 6"])
     }
 
     @Test func failIfMetrics() throws {
@@ -128,6 +140,7 @@ let agentsContract: APIContract = {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReportRenderer().render(report).utf8)) as? [String: Any])
         let responses = try #require(json["undocumented_responses"] as? [[String: Any]])
         #expect(responses.count == 2 && responses[0]["status"] as? Int == 409 && responses[0]["count"] as? Int == 3)
+        #expect(responses[0]["code"] is NSNull && responses[0]["codes"] as? [String] == ["BUSY"])
         #expect(responses[0]["route"] as? String == "/v1/agents/{agentId}/commands" && responses[0]["kind"] as? String == "status")
         #expect((json["undocumented_routes"] as? [[String: Any]])?.count == 2)
         #expect((json["openapi"] as? [String: Any])?["undocumented_responses"] as? Int == 5)
@@ -142,7 +155,7 @@ let agentsContract: APIContract = {
         #expect(csv.hasPrefix("method,route,status,code,count,kind,documented\r\n"))
         #expect(csv.contains("POST,/v1/agents/{agentId}/commands,409,BUSY,3,status,202 400 404"))
         let prometheus = PrometheusReportRenderer().render(report)
-        #expect(prometheus.contains(#"erranalyze_undocumented_responses{method="POST",route="/v1/agents/{agentId}/commands",status="409",code="BUSY",kind="status"} 3"#))
+        #expect(prometheus.contains(#"erranalyze_undocumented_responses{method="POST",route="/v1/agents/{agentId}/commands",status="409",code="",kind="status"} 3"#))
 
         // Without a document, reports are as before: no key, no section.
         let plain = try buildReport(Self.requests)
