@@ -38,6 +38,7 @@ struct IngestCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var config: ConfigOptions
+    @OptionGroup var openAPI: OpenAPIOptions
 
     @Argument(help: ArgumentHelp("Log files to read; - reads standard input; none: every [[source]] of the config file.", valueName: "file"))
     var files: [String] = []
@@ -120,7 +121,9 @@ struct IngestCommand: ParsableCommand {
 
     func templater() throws -> RouteTemplater {
         do {
-            return try RouteTemplater(rules: route)
+            return try RouteTemplater(rules: route, contract: try openAPI.contract())
+        } catch let error as ValidationError {
+            throw error
         } catch {
             throw ValidationError("\(error)")
         }

@@ -27,7 +27,8 @@ struct ReportCommand: ParsableCommand {
           status:503>=10  status:5xx>0  category:rate_limit>1000
           retriable_rate>1%  requests<100
         Metrics: requests, errors, client_errors (4xx), server_errors (5xx),
-        retriable, fatal, malformed_lines, unknown_codes, status_drift (counts);
+        retriable, fatal, malformed_lines, unknown_codes, status_drift,
+        undocumented_responses, undocumented_routes (with --openapi) (counts);
         error_rate, client_error_rate, server_error_rate, retriable_rate (rates,
         as 2% or 0.02); code:CODE, status:S, category:NAME (counts).
 
@@ -69,6 +70,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var config: ConfigOptions
 
     @OptionGroup var catalogueSelection: CatalogueSelectionOptions
+    @OptionGroup var openAPI: OpenAPIOptions
 
     @Option(name: .long, help: ArgumentHelp("Start of the window: 90m, 24h, 7d, 2026-11-01, an ISO 8601 date-time.", valueName: "time"))
     var since: String?
@@ -147,6 +149,7 @@ struct ReportCommand: ParsableCommand {
         _ = try filter()
         _ = try thresholds()
         _ = try window()
+        _ = try openAPI.contract()
     }
 
     func filter() throws -> TrafficFilter {
@@ -196,9 +199,10 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let now = Int64(Date().timeIntervalSince1970)
-        let options = ReportOptions(window: try window(now: now), top: top, filter: try filter(), minRequests: Int64(minRequests),
+        var options = ReportOptions(window: try window(now: now), top: top, filter: try filter(), minRequests: Int64(minRequests),
                                     compare: compare ?? format.comparesByDefault, now: now, timeZone: timeZone,
                                     thresholds: try thresholds())
+        options.contract = try openAPI.contract()
         let classifier = try makeClassifier()
         let report: Report
         do {

@@ -40,7 +40,12 @@ public struct RouteTemplater: Sendable {
     /// - Throws: `RouteRuleError` for an empty pattern, one not starting with `/`, or a `**`
     ///   mixed with other characters in a segment.
     public init(rules patterns: [String]) throws {
-        rules = try patterns.map(RouteRule.init(pattern:))
+        self.init(compiled: try patterns.map(RouteRule.init(pattern:)))
+    }
+
+    /// A templater with these rules, tried in order (user patterns, then a document's paths).
+    init(compiled rules: [RouteRule]) {
+        self.rules = rules
         longestRule = rules.map(\.text.count).max() ?? 0
         increments = FastIncrements(table: Self.fastIncrements)
     }

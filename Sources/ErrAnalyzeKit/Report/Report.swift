@@ -207,6 +207,8 @@ public struct Report: Sendable, Equatable {
     public var catalogues: [String] = []
     /// `--fail-if` thresholds and how this report measured against them.
     public var thresholds: [ThresholdResult] = []
+    /// The traffic held against the API's own description (`--openapi`); nil without one.
+    public var contract: ContractFindings?
 
     public init(window: Window) {
         self.window = window

@@ -17,6 +17,8 @@ public struct ReportOptions: Sendable {
     public var timeZone: TimeZone
     /// `--fail-if` thresholds to evaluate against the report.
     public var thresholds: [Threshold]
+    /// The API's own description (`--openapi`): undocumented responses and routes.
+    public var contract: APIContract?
 
     public init(window: Report.Window = Report.Window(), top: Int = 10, filter: TrafficFilter = TrafficFilter(),
                 minRequests: Int64 = 20, compare: Bool = false, now: Int64? = nil,
@@ -160,6 +162,7 @@ public struct ReportBuilder {
             }
         }
 
+        if let contract = options.contract { report.contract = ContractCheck(contract: contract).findings(for: groups) }
         report.thresholds = options.thresholds.map { $0.evaluate(report) }
         return report
     }

@@ -60,6 +60,7 @@ public enum ReportTables {
     public static let sectionNames = [
         "codes", "statuses", "status_classes", "categories", "routes", "routes_by_rate", "hosts", "clients",
         "clients_rate_limited", "unknown_codes", "status_drift", "timeline", "thresholds", "malformed",
+        "undocumented_responses", "undocumented_routes",
     ]
 
     public static func table(_ section: String, of report: Report, for audience: Audience) -> ReportTable? {
@@ -204,6 +205,9 @@ public enum ReportTables {
                 [.text(person ? $0.key.description : $0.key.name), .count($0.value)]
             }
             return t
+
+        case "undocumented_responses", "undocumented_routes":
+            return contractTable(section, of: report, for: audience)
 
         default:
             return nil

@@ -12,6 +12,8 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
         case requests, errors, clientErrors, serverErrors, retriable, fatal
         case errorRate, clientErrorRate, serverErrorRate, retriableRate
         case malformedLines, unknownCodes, statusDrift
+        /// Responses the API's description does not declare, and requests on routes it does not know (`--openapi`).
+        case undocumentedResponses, undocumentedRoutes
         /// Errors logged with this code, whatever their status.
         case code(String)
         /// Responses with a status in this range (errors or not).
@@ -30,6 +32,7 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
             ("retriable_rate", .retriableRate),
             ("malformed_lines", .malformedLines), ("malformed", .malformedLines),
             ("unknown_codes", .unknownCodes), ("status_drift", .statusDrift),
+            ("undocumented_responses", .undocumentedResponses), ("undocumented_routes", .undocumentedRoutes),
         ]
 
         public var isRate: Bool {
@@ -179,6 +182,8 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
         case .malformedLines: return Double(t.malformedLines)
         case .unknownCodes: return Double(report.unknownCodes.reduce(0) { $0 + $1.count })
         case .statusDrift: return Double(report.statusDrift.reduce(0) { $0 + $1.count })
+        case .undocumentedResponses: return Double(report.contract?.undocumentedResponseCount ?? 0)
+        case .undocumentedRoutes: return Double(report.contract?.undocumentedRouteRequests ?? 0)
         case .code(let code):
             return Double(report.codes.filter { $0.code.caseInsensitiveEquals(code) }.reduce(0) { $0 + $1.count })
         case .status(let range):
