@@ -1,0 +1,99 @@
+/// Reads lines inside a container wrapper: unwraps each, joins a long line's pieces (per
+/// stream: the runtime may write the other stream's lines between two pieces), and hands the
+/// application's line to the inner format's parser.
+///
+/// A line on standard error that is not a request is not counted as malformed: it is the
+/// application's own messages (warnings, stack traces), skipped like a comment.
+struct WrappedLineParser<Wrapper: ContainerWrapper, Inner: LineParser>: LineParser {
+    private var wrapper = Wrapper()
+    private var inner: Inner
+    /// One per stream: the pieces of a line whose last piece has not come yet.
+    private let joins = [JoinedPieces(), JoinedPieces()]
+
+    init(inner: Inner) {
+        self.inner = inner
+    }
+
+    @inline(__always)
+    mutating func parse(_ line: UnsafeRawBufferPointer, into record: inout RequestRecord) -> LineParseResult {
+        guard let piece = wrapper.unwrap(line) else { return .malformed(.unrecognisedLayout) }
+        let join = joins[piece.stream.rawValue]
+        if !piece.endsLine {
+            join.append(piece.content)
+            return .skip
+        }
+        guard join.isOpen else { return readInner(piece.content, stream: piece.stream, into: &record) }
+        join.append(piece.content)
+        // The record may point into the joined bytes: they stay until the next piece comes.
+        defer { join.close() }
+        if join.overflowed { return piece.stream == .stderr ? .skip : .malformed(.lineTooLong) }
+        return readInner(join.bytes, stream: piece.stream, into: &record)
+    }
+
+    var holdsPartialRecord: Bool { joins[0].isOpen || joins[1].isOpen }
+
+    mutating func finishPartialRecord(into record: inout RequestRecord) -> LineParseResult? {
+        for (index, join) in joins.enumerated() where join.isOpen {
+            defer { join.close() }
+            let stream = ContainerStream(rawValue: index)!
+            if join.overflowed { return stream == .stderr ? .skip : .malformed(.lineTooLong) }
+            return readInner(join.bytes, stream: stream, into: &record)
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private mutating func readInner(_ content: UnsafeRawBufferPointer, stream: ContainerStream,
+                                    into record: inout RequestRecord) -> LineParseResult {
+        let result = inner.parse(content, into: &record)
+        if stream == .stderr, case .malformed = result { return .skip }
+        return result
+    }
+}
+
+/// The pieces of one long line, copied end to end (bounded: a line longer than
+/// `limit` is counted as too long, as `LineReader` does for a physical line).
+final class JoinedPieces {
+    static let limit = 4 << 20
+    private var storage: UnsafeMutableRawPointer
+    private var capacity: Int
+    private(set) var count = 0
+    private(set) var isOpen = false
+    private(set) var overflowed = false
+
+    init(capacity: Int = 64 << 10) {
+        self.capacity = capacity
+        storage = .allocate(byteCount: capacity, alignment: 1)
+    }
+
+    deinit { storage.deallocate() }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
+
+    func append(_ piece: UnsafeRawBufferPointer) {
+        isOpen = true
+        guard !overflowed else { return }
+        guard count + piece.count <= Self.limit else {
+            overflowed = true
+            return
+        }
+        if count + piece.count > capacity {
+            var bigger = capacity * 2
+            while bigger < count + piece.count { bigger *= 2 }
+            let grown = UnsafeMutableRawPointer.allocate(byteCount: bigger, alignment: 1)
+            grown.copyMemory(from: storage, byteCount: count)
+            storage.deallocate()
+            storage = grown
+            capacity = bigger
+        }
+        if let source = piece.baseAddress, piece.count > 0 { (storage + count).copyMemory(from: source, byteCount: piece.count) }
+        count += piece.count
+    }
+
+    /// Ends the line; its bytes stay readable until the next `append`.
+    func close() {
+        count = 0
+        isOpen = false
+        overflowed = false
+    }
+}
