@@ -14,6 +14,9 @@ struct WrappedPiece {
     /// Whether this piece ends the application's line. A runtime cuts a long line into
     /// pieces (CRI `P` … `F`, Docker's 16 KiB pieces without a trailing newline).
     var endsLine: Bool
+    /// Whether `content` holds a NUL byte the wrapper's escapes hid (Docker's `\u0000`): the
+    /// line is binary data, as a physical line with a NUL is.
+    var hasNUL = false
 }
 
 /// The bytes a container runtime (or `kubectl logs --timestamps`) writes around each line an

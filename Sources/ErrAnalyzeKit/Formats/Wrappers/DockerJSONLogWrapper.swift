@@ -48,13 +48,15 @@ struct DockerJSONLogWrapper: ContainerWrapper {
                 value = ByteScanning.slice(value, 0, value.count - 2)
             }
         }
+        var hasNUL = false
         if escaped || (value.count > 0 && ByteScanning.find(UInt8(ascii: "\\"), in: value, from: 0) != nil) {
             scratch.beginLine(reserving: value.count)
             let written = Escapes.unescapeJSON(value, to: scratch.cursor)
             value = scratch.commit(written)
+            hasNUL = ByteScanning.containsNUL(value)
         }
         // A line the application ended with `\r\n`.
         if endsLine && value.count > 0 && value[value.count - 1] == 0x0D { value = ByteScanning.slice(value, 0, value.count - 1) }
-        return WrappedPiece(stream: stream, content: value, endsLine: endsLine)
+        return WrappedPiece(stream: stream, content: value, endsLine: endsLine, hasNUL: hasNUL)
     }
 }

@@ -19,15 +19,15 @@ struct WrappedLineParser<Wrapper: ContainerWrapper, Inner: LineParser>: LinePars
         guard let piece = wrapper.unwrap(line) else { return .malformed(.unrecognisedLayout) }
         let join = joins[piece.stream.rawValue]
         if !piece.endsLine {
-            join.append(piece.content)
+            join.append(piece.content, hasNUL: piece.hasNUL)
             return .skip
         }
-        guard join.isOpen else { return readInner(piece.content, stream: piece.stream, into: &record) }
-        join.append(piece.content)
+        guard join.isOpen else { return readInner(piece.content, stream: piece.stream, hasNUL: piece.hasNUL, into: &record) }
+        join.append(piece.content, hasNUL: piece.hasNUL)
         // The record may point into the joined bytes: they stay until the next piece comes.
         defer { join.close() }
         if join.overflowed { return piece.stream == .stderr ? .skip : .malformed(.lineTooLong) }
-        return readInner(join.bytes, stream: piece.stream, into: &record)
+        return readInner(join.bytes, stream: piece.stream, hasNUL: join.hasNUL, into: &record)
     }
 
     var holdsPartialRecord: Bool { joins[0].isOpen || joins[1].isOpen }
@@ -37,15 +37,15 @@ struct WrappedLineParser<Wrapper: ContainerWrapper, Inner: LineParser>: LinePars
             defer { join.close() }
             let stream = ContainerStream(rawValue: index)!
             if join.overflowed { return stream == .stderr ? .skip : .malformed(.lineTooLong) }
-            return readInner(join.bytes, stream: stream, into: &record)
+            return readInner(join.bytes, stream: stream, hasNUL: join.hasNUL, into: &record)
         }
         return nil
     }
 
     @inline(__always)
-    private mutating func readInner(_ content: UnsafeRawBufferPointer, stream: ContainerStream,
+    private mutating func readInner(_ content: UnsafeRawBufferPointer, stream: ContainerStream, hasNUL: Bool,
                                     into record: inout RequestRecord) -> LineParseResult {
-        let result = inner.parse(content, into: &record)
+        let result = hasNUL ? .malformed(.binaryData) : inner.parse(content, into: &record)
         if stream == .stderr, case .malformed = result { return .skip }
         return result
     }
@@ -60,6 +60,7 @@ final class JoinedPieces {
     private(set) var count = 0
     private(set) var isOpen = false
     private(set) var overflowed = false
+    private(set) var hasNUL = false
 
     init(capacity: Int = 64 << 10) {
         self.capacity = capacity
@@ -70,8 +71,9 @@ final class JoinedPieces {
 
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
 
-    func append(_ piece: UnsafeRawBufferPointer) {
+    func append(_ piece: UnsafeRawBufferPointer, hasNUL: Bool) {
         isOpen = true
+        if hasNUL { self.hasNUL = true }
         guard !overflowed else { return }
         guard count + piece.count <= Self.limit else {
             overflowed = true
@@ -95,5 +97,6 @@ final class JoinedPieces {
         count = 0
         isOpen = false
         overflowed = false
+        hasNUL = false
     }
 }

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import ErrAnalyzeKit
+@testable import ErrAnalyzeSQLite
+
+/// A container log with lines cut into pieces (CRI `P` … `F`) counts each line once however
+/// the file is cut: between the workers of one run, between checkpoints, between runs.
+@Suite struct WrappedLineExactnessTests {
+    /// CRI lines of corpus lines 0..<24; line 10 in three pieces with a stderr line between
+    /// two of them, line 12 in two pieces. Returns the bytes and where the pieces lie.
+    static func criFile() -> (bytes: [UInt8], groups: Range<Int>) {
+        var out: [UInt8] = []
+        var groupStart = 0, groupEnd = 0
+        func put(_ stream: String, _ tag: String, _ content: ArraySlice<UInt8>) {
+            out += Array("2026-11-20T10:05:03.123456789Z \(stream) \(tag) ".utf8) + content + [0x0A]
+        }
+        for i in 0..<24 {
+            let line = CorpusLines.all[i].dropLast()
+            switch i {
+            case 10:
+                groupStart = out.count
+                let a = line.startIndex + 25, b = line.startIndex + 60
+                put("stdout", "P", line[..<a])
+                put("stderr", "F", ArraySlice(Array("2026/11/20 10:05:03 [warn] 1#1: a warning".utf8)))
+                put("stdout", "P", line[a..<b])
+                put("stdout", "F", line[b...])
+            case 12:
+                let a = line.startIndex + 40
+                put("stdout", "P", line[..<a])
+                put("stdout", "F", line[a...])
+                groupEnd = out.count
+            default:
+                put("stdout", "F", line[...])
+            }
+        }
+        return (out, groupStart..<groupEnd)
+    }
+
+    static let expected: [Int: Int64] = {
+        var counts: [Int: Int64] = [:]
+        for line in CorpusLines.all[0..<24] {
+            let text = String(decoding: line, as: UTF8.self)
+            let status = Int(text.split(separator: "\"")[2].split(separator: " ")[0])!
+            counts[status, default: 0] += 1
+        }
+        return counts
+    }()
+
+    static func statuses(_ store: SQLiteStore) throws -> [Int: Int64] {
+        var counts: [Int: Int64] = [:]
+        for group in try store.trafficGroups(in: .all) { counts[group.status, default: 0] += group.counts.requests }
+        return counts
+    }
+
+    static var physicalLines: Int64 { Int64(criFile().bytes.filter { $0 == 0x0A }.count) }
+
+    @Test func everyCheckpointPositionAroundThePiecesCountsEachLineOnce() throws {
+        let (bytes, groups) = Self.criFile()
+        // The first step ends at every position from before the pieces to after them; each
+        // step is split between two workers (whose cut sweeps the pieces too).
+        for step in stride(from: groups.lowerBound - 30, through: groups.upperBound + 30, by: 1) {
+            let bench = try IngestBench()
+            try bench.write("0.log", bytes)
+            let options = IngestOptions(workers: 2, checkpointBytes: Int64(step), minimumBytesToSplit: 1)
+            let outcome = bench.ingest(["0.log"], quiet: true, options: options)
+            guard case .ingested(let report) = outcome[0] else { Issue.record("step \(step): \(outcome)"); return }
+            #expect(report.format == "cri+combined")
+            #expect(try Self.statuses(bench.store) == Self.expected, "checkpoint every \(step) bytes")
+            #expect(bench.ledgerLines == Self.physicalLines, "checkpoint every \(step) bytes")
+            #expect(try bench.store.ledgerEntries().first?.bytesRead == Int64(bytes.count))
+        }
+    }
+
+    @Test func everyResumePositionAroundThePiecesCountsEachLineOnce() throws {
+        let (bytes, groups) = Self.criFile()
+        for cut in groups.lowerBound - 5...groups.upperBound + 5 {
+            let bench = try IngestBench()
+            // A file being written: the first run sees it cut at `cut`.
+            try bench.write("0.log", Array(bytes[..<cut]))
+            bench.ingest(["0.log"], options: IngestOptions(workers: 2, minimumBytesToSplit: 1))
+            let position = try bench.store.ledgerEntries().first?.bytesRead ?? 0
+            #expect(Self.startsALine(bytes, at: Int(position)), "cut \(cut): stopped at \(position), inside a line in pieces")
+            try bench.append("0.log", Array(bytes[cut...]))
+            bench.ingest(["0.log"], quiet: true, options: IngestOptions(workers: 2, minimumBytesToSplit: 1))
+            #expect(try Self.statuses(bench.store) == Self.expected, "cut at byte \(cut)")
+            #expect(bench.ledgerLines == Self.physicalLines, "cut at byte \(cut)")
+        }
+    }
+
+    /// Whether `position` starts a line that is not the continuation of a line in pieces.
+    static func startsALine(_ bytes: [UInt8], at position: Int) -> Bool {
+        guard position > 0 else { return true }
+        guard bytes[position - 1] == 0x0A else { return false }
+        // No stdout piece before it is waiting for its end.
+        var open = false
+        var start = 0
+        for i in 0..<position where bytes[i] == 0x0A {
+            let line = String(decoding: bytes[start..<i], as: UTF8.self)
+            if line.contains(" stdout P ") { open = true } else if line.contains(" stdout F ") { open = false }
+            start = i + 1
+        }
+        return !open
+    }
+
+    @Test func aLiveFileEndingInAPieceWaitsAFinishedOneCountsIt() throws {
+        // The whole line in a `P` piece; its (empty) last piece comes later, or never.
+        let piece = Array("2026-11-20T10:05:03.1Z stdout P ".utf8) + CorpusLines.all[0]
+        let rest = Array("2026-11-20T10:05:03.1Z stdout F \n".utf8)
+        let first = Array("2026-11-20T10:05:03.0Z stdout F ".utf8) + CorpusLines.all[1]
+
+        let live = try IngestBench()
+        try live.write("0.log", first + piece)
+        live.ingest(["0.log"])
+        #expect(live.requests == 1)
+        #expect(try live.store.ledgerEntries().first?.bytesRead == Int64(first.count), "stops before the piece")
+        try live.append("0.log", rest)
+        live.ingest(["0.log"])
+        #expect(live.requests == 2)
+        #expect(live.ledgerLines == 3)
+
+        let finished = try IngestBench()
+        try finished.write("0.log", first + piece)
+        finished.ingest(["0.log"], quiet: true)
+        #expect(finished.requests == 2, "a finished file's last piece is read as it is")
+    }
+}
