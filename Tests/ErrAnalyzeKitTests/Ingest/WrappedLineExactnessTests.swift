@@ -8,11 +8,14 @@ import Testing
 @Suite struct WrappedLineExactnessTests {
     /// CRI lines of corpus lines 0..<24; line 10 in three pieces with a stderr line between
     /// two of them, line 12 in two pieces. Returns the bytes and where the pieces lie.
-    static func criFile() -> (bytes: [UInt8], groups: Range<Int>) {
+    /// `variant` changes the first line's (unread) runtime timestamp: each variant is another
+    /// file to the ledger, with the same lines at the same offsets.
+    static func criFile(variant: Int = 0) -> (bytes: [UInt8], groups: Range<Int>) {
         var out: [UInt8] = []
         var groupStart = 0, groupEnd = 0
         func put(_ stream: String, _ tag: String, _ content: ArraySlice<UInt8>) {
-            out += Array("2026-11-20T10:05:03.123456789Z \(stream) \(tag) ".utf8) + content + [0x0A]
+            let fraction = out.isEmpty ? String(format: "%09d", variant) : "123456789"
+            out += Array("2026-11-20T10:05:03.\(fraction)Z \(stream) \(tag) ".utf8) + content + [0x0A]
         }
         for i in 0..<24 {
             let line = CorpusLines.all[i].dropLast()
@@ -55,35 +58,44 @@ import Testing
     static var physicalLines: Int64 { Int64(criFile().bytes.filter { $0 == 0x0A }.count) }
 
     @Test func everyCheckpointPositionAroundThePiecesCountsEachLineOnce() throws {
-        let (bytes, groups) = Self.criFile()
+        let groups = Self.criFile().groups
         // The first step ends at every position from before the pieces to after them; each
-        // step is split between two workers (whose cut sweeps the pieces too).
+        // step is split between two workers (whose cut sweeps the pieces too). One store:
+        // each variant of the file adds exactly one more file's counts.
+        let bench = try IngestBench()
+        var runs: Int64 = 0
         for step in stride(from: groups.lowerBound - 30, through: groups.upperBound + 30, by: 1) {
-            let bench = try IngestBench()
-            try bench.write("0.log", bytes)
+            let bytes = Self.criFile(variant: step).bytes
+            try bench.write("\(step).log", bytes)
             let options = IngestOptions(workers: 2, checkpointBytes: Int64(step), minimumBytesToSplit: 1)
-            let outcome = bench.ingest(["0.log"], quiet: true, options: options)
+            let outcome = bench.ingest(["\(step).log"], quiet: true, options: options)
+            runs += 1
             guard case .ingested(let report) = outcome[0] else { Issue.record("step \(step): \(outcome)"); return }
             #expect(report.format == "cri+combined")
-            #expect(try Self.statuses(bench.store) == Self.expected, "checkpoint every \(step) bytes")
-            #expect(bench.ledgerLines == Self.physicalLines, "checkpoint every \(step) bytes")
-            #expect(try bench.store.ledgerEntries().first?.bytesRead == Int64(bytes.count))
+            #expect(report.requests == 24 && report.lines == Self.physicalLines, "checkpoint every \(step) bytes")
+            #expect(try Self.statuses(bench.store) == Self.expected.mapValues { $0 * runs }, "checkpoint every \(step) bytes")
+            #expect(bench.ledgerLines == Self.physicalLines * runs, "checkpoint every \(step) bytes")
         }
     }
 
     @Test func everyResumePositionAroundThePiecesCountsEachLineOnce() throws {
-        let (bytes, groups) = Self.criFile()
+        let groups = Self.criFile().groups
+        let bench = try IngestBench()
+        var runs: Int64 = 0
         for cut in groups.lowerBound - 5...groups.upperBound + 5 {
-            let bench = try IngestBench()
+            let bytes = Self.criFile(variant: cut).bytes
             // A file being written: the first run sees it cut at `cut`.
-            try bench.write("0.log", Array(bytes[..<cut]))
-            bench.ingest(["0.log"], options: IngestOptions(workers: 2, minimumBytesToSplit: 1))
-            let position = try bench.store.ledgerEntries().first?.bytesRead ?? 0
-            #expect(Self.startsALine(bytes, at: Int(position)), "cut \(cut): stopped at \(position), inside a line in pieces")
-            try bench.append("0.log", Array(bytes[cut...]))
-            bench.ingest(["0.log"], quiet: true, options: IngestOptions(workers: 2, minimumBytesToSplit: 1))
-            #expect(try Self.statuses(bench.store) == Self.expected, "cut at byte \(cut)")
-            #expect(bench.ledgerLines == Self.physicalLines, "cut at byte \(cut)")
+            try bench.write("\(cut).log", Array(bytes[..<cut]))
+            let first = bench.ingest(["\(cut).log"], options: IngestOptions(workers: 2, minimumBytesToSplit: 1))
+            if case .ingested(let report) = first[0] {
+                let position = Int(report.bytesRead)
+                #expect(Self.startsALine(bytes, at: position), "cut \(cut): stopped at \(position), inside a line in pieces")
+            }
+            try bench.append("\(cut).log", Array(bytes[cut...]))
+            bench.ingest(["\(cut).log"], quiet: true, options: IngestOptions(workers: 2, minimumBytesToSplit: 1))
+            runs += 1
+            #expect(try Self.statuses(bench.store) == Self.expected.mapValues { $0 * runs }, "cut at byte \(cut)")
+            #expect(bench.ledgerLines == Self.physicalLines * runs, "cut at byte \(cut)")
         }
     }
 

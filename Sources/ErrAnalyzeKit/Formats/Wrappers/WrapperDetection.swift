@@ -16,8 +16,9 @@ extension FormatRegistry {
     /// The format of `lines`: a preset, or a preset inside a container wrapper.
     ///
     /// CRI and Docker lines are unmistakable. A timestamp before each line (`kubectl logs
-    /// --timestamps`) is taken off only when the lines read better without it: a syslog
-    /// line (HAProxy) also starts with an RFC 3339 timestamp.
+    /// --timestamps`) is taken off unless the lines read better with it: a syslog line
+    /// (HAProxy) also starts with an RFC 3339 timestamp. (On a tie the timestamp comes off:
+    /// `vhost_combined` reads `2026-11-20T10:05:03Z 10.1.2.3 …` as a host and a port.)
     public static func detectWrapped(sample lines: [UnsafeRawBufferPointer]) -> LogFormat? {
         guard let kind = wrapper(of: lines) else { return detect(sample: lines) }
         let inner = kind.innerLines(lines)
@@ -27,7 +28,7 @@ extension FormatRegistry {
             return found.map { kind.wrap($0.format) }
         case .timestamped:
             let raw = detectScored(sample: lines)
-            guard let found, found.score > raw?.score ?? 0 else { return raw?.format }
+            guard let found, found.score >= raw?.score ?? 0 else { return raw?.format }
             return kind.wrap(found.format)
         }
     }
@@ -41,7 +42,7 @@ extension FormatRegistry {
             return kind.wrap(format)
         case .timestamped:
             let inner = kind.innerLines(lines).withUnsafeBufferViews { score(format, on: $0).score }
-            return inner > score(format, on: lines).score ? kind.wrap(format) : format
+            return inner >= score(format, on: lines).score ? kind.wrap(format) : format
         }
     }
 
