@@ -204,4 +204,27 @@ enum ContainerWrapping {
         #expect(report.statusCounts == Self.expected)
         #expect(Self.hosts(report) == ["shop/api"])
     }
+
+    /// SampleLogs/containers (Scripts/wrap-container-logs): the wrapped samples count what the
+    /// lines they wrap count (their truth files).
+    @Test func containerSampleLogsMatchTheTruthOfTheLinesTheyWrap() throws {
+        let root = Harness.sampleLogs.appendingPathComponent("containers")
+        let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String }.sorted() ?? []
+        let cri = try #require(files.first { $0.hasSuffix("/nginx/0.log") })
+        let docker = try #require(files.first { $0.hasSuffix("-json.log.1.gz") })
+
+        let h = try Harness()
+        let result = try h.run(["ingest", root.appendingPathComponent(cri).path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("cri+combined"), "\(result.stdout)")
+        let report = try h.jsonReport()
+        SampleLogsTruthTests.expectMatches(report, try SampleLogsTruthTests.truth("nginx-legacy-combined.log.gz.json"), codes: false)
+        #expect(Self.hosts(report) == ["shop/api-gateway"])
+
+        let d = try Harness()
+        let dockerResult = try d.run(["ingest", root.appendingPathComponent(docker).path])
+        #expect(dockerResult.status == 0, "\(dockerResult.stderr)")
+        #expect(dockerResult.stdout.contains("docker+json"), "\(dockerResult.stdout)")
+        SampleLogsTruthTests.expectMatches(try d.jsonReport(), try SampleLogsTruthTests.truth("api-app.jsonl.json"), codes: true)
+    }
 }

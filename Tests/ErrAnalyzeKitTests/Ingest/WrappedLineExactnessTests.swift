@@ -55,16 +55,31 @@ import Testing
         return counts
     }
 
+    /// The positions around the pieces where a cut behaves differently: two bytes either side
+    /// of every line end, and each line's middle (any other byte of a line is cut like its
+    /// middle: reading goes on to the line's end).
+    static func cutPositions() -> [Int] {
+        let (bytes, groups) = criFile()
+        var positions: Set<Int> = []
+        var lineStart = groups.lowerBound
+        for i in groups.lowerBound..<groups.upperBound where bytes[i] == 0x0A {
+            for p in (lineStart - 2)...(lineStart + 2) { positions.insert(p) }
+            positions.insert((lineStart + i) / 2)
+            lineStart = i + 1
+        }
+        for p in (lineStart - 2)...(lineStart + 2) { positions.insert(p) }
+        return positions.sorted()
+    }
+
     static var physicalLines: Int64 { Int64(criFile().bytes.filter { $0 == 0x0A }.count) }
 
     @Test func everyCheckpointPositionAroundThePiecesCountsEachLineOnce() throws {
-        let groups = Self.criFile().groups
-        // The first step ends at every position from before the pieces to after them; each
+        // The first step ends at every position around the pieces (`cutPositions`); each
         // step is split between two workers (whose cut sweeps the pieces too). One store:
         // each variant of the file adds exactly one more file's counts.
         let bench = try IngestBench()
         var runs: Int64 = 0
-        for step in stride(from: groups.lowerBound - 30, through: groups.upperBound + 30, by: 1) {
+        for step in Self.cutPositions() {
             let bytes = Self.criFile(variant: step).bytes
             try bench.write("\(step).log", bytes)
             let options = IngestOptions(workers: 2, checkpointBytes: Int64(step), minimumBytesToSplit: 1)
@@ -79,10 +94,9 @@ import Testing
     }
 
     @Test func everyResumePositionAroundThePiecesCountsEachLineOnce() throws {
-        let groups = Self.criFile().groups
         let bench = try IngestBench()
         var runs: Int64 = 0
-        for cut in groups.lowerBound - 5...groups.upperBound + 5 {
+        for cut in Self.cutPositions() {
             let bytes = Self.criFile(variant: cut).bytes
             // A file being written: the first run sees it cut at `cut`.
             try bench.write("\(cut).log", Array(bytes[..<cut]))
