@@ -271,9 +271,21 @@ public final class IngestEngine {
                 var stop = ReadStop(reader)
                 try LineConsumer.run(format: format, reader: reader, aggregate: &aggregate, includeUnterminatedTail: tail,
                                      finishesInput: isLastRange && includeTail, stop: &stop)
+                var ending = Array(reader.recentBytes(ContentFingerprint.fullLength))
+                if stop.heldBack {
+                    // The range ends inside a line in pieces (it goes on after the range, or is
+                    // still being written): count the range again up to that line's start,
+                    // where the next step begins. Rare: cuts are placed after whole lines.
+                    aggregate = TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes)
+                    let again = LineReader(source: file.rangeSource(range.lowerBound..<stop.position), startOffset: range.lowerBound,
+                                           maxLineLength: options.maxLineLength)
+                    var recounted = ReadStop(again)
+                    try LineConsumer.run(format: format, reader: again, aggregate: &aggregate, includeUnterminatedTail: true,
+                                         finishesInput: false, stop: &recounted)
+                    ending = Array(again.recentBytes(ContentFingerprint.fullLength))
+                }
                 let result = RangeResult(aggregate: aggregate, consumed: stop.position, endsMidLine: stop.endsMidLine,
-                                         received: reader.receivedOffset,
-                                         ending: stop.heldBack ? [] : Array(reader.recentBytes(ContentFingerprint.fullLength)))
+                                         received: reader.receivedOffset, ending: ending)
                 lock.lock(); results[index] = result; lock.unlock()
             } catch {
                 lock.lock(); failure = error; lock.unlock()
@@ -425,12 +437,13 @@ public final class IngestEngine {
                                   progress: ((IngestProgress) -> Void)?, sourceKey: String? = nil) throws {
         var aggregate = TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes)
         var stop = ReadStop(reader)
-        /// The bytes before where the counted lines end (none known when the reader went past
-        /// a line held in pieces: the file's bytes stand in).
-        func ending() -> ParsedEnding { stop.heldBack ? ParsedEnding(position: stop.position, bytes: []) : Self.ending(of: reader) }
+        func ending() -> ParsedEnding { Self.ending(of: reader) }
         do {
+            // Read in order to its end: a line still in pieces at the end is read as it is
+            // (formats with a header are not read inside container wrappers in practice).
             try LineConsumer.run(format: format, reader: reader, aggregate: &aggregate, includeUnterminatedTail: includeTail,
-                                 headerLines: headerLines, checkpointEvery: options.checkpointBytes, stop: &stop) { partial, position in
+                                 finishesInput: true, headerLines: headerLines, checkpointEvery: options.checkpointBytes,
+                                 stop: &stop) { partial, position in
                 try commit(partial, upTo: position, endsMidLine: false, parsed: [Self.ending(of: reader)], check: check,
                            file: file, format: format, sample: sample, state: &state, report: &report)
                 progress?(IngestProgress(path: file.displayName, bytesRead: position, totalBytes: totalBytes, lines: report.lines))

@@ -11,7 +11,7 @@ enum LineConsumer {
     ///   - headerLines: shown to the new parser before the first line (a resumed file's header).
     ///   - finishesInput: whether the reader's end is the input's end (a finished file or
     ///     stream): a line still held in pieces there is read as it is. Otherwise the read
-    ///     stops before it (`ReadStop`), and a later read starts there.
+    ///     stops before it (`ReadStop.heldBack`), and a later read starts there.
     ///   - checkpointEvery: bytes of content between checkpoints; nil for none.
     ///   - checkpoint: receives the aggregate so far and the stream position after its last
     ///     line; the aggregate starts empty again afterwards.
@@ -48,74 +48,59 @@ enum LineConsumer {
                                     checkpoint: (TrafficAggregate, Int64) throws -> Void) throws {
         var record = RequestRecord()
         var nextCheckpoint = checkpointEvery.map { reader.consumedOffset + $0 } ?? .max
-        // While the parser holds a line in pieces, the lines read are counted aside and added
-        // once its last piece has come: the read never stops, nor commits, inside such a line.
-        var held: TrafficAggregate?
-        var heldFrom: Int64 = 0
+        // While the parser holds a line in pieces, `heldFrom` is where that line began: no
+        // checkpoint is taken until its last piece has come, and a read that ends before it
+        // stops there (`ReadStop.heldBack`).
+        var heldFrom: Int64 = -1
         var lineStart = reader.consumedOffset
         do {
             try reader.forEachLine(includeUnterminatedTail: includeUnterminatedTail, onLine: { line in
-                let result: LineParseResult
                 if ByteScanning.containsNUL(line) {
                     // Checked before any parser sees the line: a parser that stops at the NUL, or
                     // reads it inside a path or a JSON string, would otherwise count a request.
-                    result = .malformed(.binaryData)
+                    aggregate.addMalformed(.binaryData, line: line)
                 } else {
-                    result = parser.parse(line, into: &record)
+                    switch parser.parse(line, into: &record) {
+                    case .request: aggregate.add(record)
+                    case .skip: aggregate.addSkipped()
+                    case .malformed(let reason): aggregate.addMalformed(reason, line: line)
+                    }
                 }
-                if held == nil && !parser.holdsPartialRecord {
-                    count(result, record, line, into: &aggregate)
+                if parser.holdsPartialRecord {
+                    if heldFrom < 0 { heldFrom = lineStart }
                 } else {
-                    if held == nil {
-                        held = aggregate.emptyCopy()
-                        heldFrom = lineStart
-                    }
-                    count(result, record, line, into: &held!)
-                    if !parser.holdsPartialRecord {
-                        aggregate.merge(held!)
-                        held = nil
-                    }
+                    heldFrom = -1
                 }
                 lineStart = reader.consumedOffset
-                if held == nil && reader.consumedOffset >= nextCheckpoint, let every = checkpointEvery {
+                if heldFrom < 0 && reader.consumedOffset >= nextCheckpoint, let every = checkpointEvery {
                     try checkpoint(aggregate, reader.consumedOffset)
                     aggregate = aggregate.emptyCopy()
                     nextCheckpoint = reader.consumedOffset + every
                 }
             }, onOverlongLine: {
-                if held == nil {
-                    aggregate.addMalformed(.lineTooLong, line: .empty)
-                } else {
-                    held!.addMalformed(.lineTooLong, line: .empty)
-                }
+                aggregate.addMalformed(.lineTooLong, line: .empty)
             })
         } catch {
-            stop = held == nil ? ReadStop(reader) : ReadStop(heldAt: heldFrom)
+            stop = ReadStop(reader)
             throw error
         }
-        if held != nil {
+        if heldFrom >= 0 {
             guard finishesInput else {
-                // Not the input's end: the held line and what followed it are read again later.
+                // Not the input's end: the held line is read again later, from its start.
                 stop = ReadStop(heldAt: heldFrom)
                 return
             }
             while let result = parser.finishPartialRecord(into: &record) {
-                count(result, record, .empty, into: &held!)
+                switch result {
+                case .request: aggregate.add(record)
+                case .skip: aggregate.addSkipped()
+                case .malformed(let reason): aggregate.addMalformed(reason, line: .empty)
+                }
             }
-            aggregate.merge(held!)
         }
         stop = ReadStop(reader)
     }
 
-    @inline(__always)
-    private static func count(_ result: LineParseResult, _ record: RequestRecord, _ line: UnsafeRawBufferPointer,
-                              into aggregate: inout TrafficAggregate) {
-        switch result {
-        case .request: aggregate.add(record)
-        case .skip: aggregate.addSkipped()
-        case .malformed(let reason): aggregate.addMalformed(reason, line: line)
-        }
-    }
 }
 
 /// Where the lines a reader counted end: the reader's position, or, when it stopped before a
@@ -123,7 +108,9 @@ enum LineConsumer {
 struct ReadStop {
     var position: Int64
     var endsMidLine: Bool
-    /// Whether `position` is before the reader's: its recent bytes are not the bytes before it.
+    /// Whether the read ended inside a line held in pieces, which began at `position`: the
+    /// aggregate also counted the lines after `position` (its first pieces, and the other
+    /// stream's lines between them), so the caller counts the input again up to `position`.
     var heldBack: Bool
 
     init(_ reader: LineReader) {

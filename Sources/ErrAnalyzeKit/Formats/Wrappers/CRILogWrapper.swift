@@ -1,3 +1,5 @@
+import Glibc
+
 /// The CRI log format that containerd and CRI-O write for the kubelet
 /// (`/var/log/pods/<namespace>_<pod>_<uid>/<container>/N.log`):
 ///
@@ -14,8 +16,8 @@ struct CRILogWrapper: ContainerWrapper {
         let n = line.count
         // The shortest line: "2026-11-20T10:05:03Z stdout F" (an empty line may lose its last space).
         guard n >= 29, ByteScanning.isDigit(line[0]), line[10] == UInt8(ascii: "T") else { return nil }
-        var i = 11
-        while i < n && line[i] != 0x20 { i += 1 }
+        guard let space = memchr(line.baseAddress! + 11, 0x20, n - 11) else { return nil }
+        let i = line.baseAddress!.distance(to: UnsafeRawPointer(space))
         guard i + 9 <= n else { return nil }
         let stream: ContainerStream
         if ByteScanning.hasPrefix(ByteScanning.slice(line, i + 1, i + 8), "stdout ") {

@@ -18,17 +18,51 @@ struct DockerJSONLogWrapper: ContainerWrapper {
         let n = line.count
         guard n >= 10, ByteScanning.hasPrefix(line, #"{"log":""#) else { return nil }
         let base = line.baseAddress!
-        // The closing quote: the first one after an even run of backslashes.
-        var close = 8
-        var escaped = false
+        // One pass to the closing quote: the bytes between escapes are found with memchr and,
+        // once a value has an escape, copied whole into scratch space with the escapes decoded.
+        var p = 8
+        var out: UnsafeMutablePointer<UInt8>?
+        var written = 0
+        var quote = -1
+        var close = -1
         while true {
-            guard let hit = memchr(base + close, Int32(UInt8(ascii: "\"")), n - close) else { return nil }
-            close = base.distance(to: UnsafeRawPointer(hit))
-            var backslashes = 0
-            while close - backslashes - 1 >= 8 && line[close - backslashes - 1] == UInt8(ascii: "\\") { backslashes += 1 }
-            if backslashes > 0 { escaped = true }
-            if backslashes % 2 == 0 { break }
-            close += 1
+            if quote < p {
+                guard let hit = memchr(base + p, Int32(UInt8(ascii: "\"")), n - p) else { return nil }
+                quote = base.distance(to: UnsafeRawPointer(hit))
+            }
+            guard let escape = memchr(base + p, Int32(UInt8(ascii: "\\")), quote - p) else {
+                if let out { memcpy(out + written, base + p, quote - p); written += quote - p }
+                close = quote
+                break
+            }
+            let b = base.distance(to: UnsafeRawPointer(escape))
+            guard b + 1 < n else { return nil }
+            if out == nil {
+                scratch.beginLine(reserving: n)
+                out = scratch.cursor
+            }
+            let o = out!
+            memcpy(o + written, base + p, b - p)
+            written += b - p
+            switch line[b + 1] {
+            case UInt8(ascii: "n"): o[written] = 0x0A
+            case UInt8(ascii: "t"): o[written] = 0x09
+            case UInt8(ascii: "r"): o[written] = 0x0D
+            case UInt8(ascii: "b"): o[written] = 0x08
+            case UInt8(ascii: "f"): o[written] = 0x0C
+            case UInt8(ascii: "u"):
+                // `\uXXXX`, or a surrogate pair `\uD8xx\uDCxx`: decoded on their own.
+                var length = 6
+                if b + 12 <= n, line[b + 2] | 0x20 == UInt8(ascii: "d"), Escapes.hexValue(line[b + 3]) >= 8,
+                   Escapes.hexValue(line[b + 3]) <= 0xB, line[b + 6] == UInt8(ascii: "\\") { length = 12 }
+                let escaped = ByteScanning.slice(line, b, min(n, b + length))
+                written += Escapes.unescapeJSON(escaped, to: o + written)
+                p = b + escaped.count
+                continue
+            default: o[written] = line[b + 1]  // \" \\ \/ and anything else: the character itself
+            }
+            written += 1
+            p = b + 2
         }
         var stream = ContainerStream.stdout
         let rest = ByteScanning.slice(line, close + 1, n)
@@ -37,26 +71,20 @@ struct DockerJSONLogWrapper: ContainerWrapper {
         } else if !ByteScanning.hasPrefix(rest, #","stream":"stdout""#) && !ByteScanning.hasPrefix(rest, ",") && !ByteScanning.hasPrefix(rest, "}") {
             return nil
         }
-        var value = ByteScanning.slice(line, 8, close)
-        // `\n` at the end (an odd run of backslashes before the `n`): the line's end.
-        var endsLine = false
-        if value.count >= 2 && value[value.count - 1] == UInt8(ascii: "n") && value[value.count - 2] == UInt8(ascii: "\\") {
-            var backslashes = 0
-            while backslashes < value.count - 1 && value[value.count - 2 - backslashes] == UInt8(ascii: "\\") { backslashes += 1 }
-            if backslashes % 2 == 1 {
-                endsLine = true
-                value = ByteScanning.slice(value, 0, value.count - 2)
-            }
+        guard let out else {
+            // No escape at all: no newline either, a piece of a long line.
+            return WrappedPiece(stream: stream, content: ByteScanning.slice(line, 8, close), endsLine: false)
         }
-        var hasNUL = false
-        if escaped || (value.count > 0 && ByteScanning.find(UInt8(ascii: "\\"), in: value, from: 0) != nil) {
-            scratch.beginLine(reserving: value.count)
-            let written = Escapes.unescapeJSON(value, to: scratch.cursor)
-            value = scratch.commit(written)
-            hasNUL = ByteScanning.containsNUL(value)
+        // A newline can only come from an escape (a raw one ends the physical line): the last
+        // byte is the application's newline when the line ends here.
+        var count = written
+        let endsLine = count > 0 && out[count - 1] == 0x0A
+        if endsLine {
+            count -= 1
+            if count > 0 && out[count - 1] == 0x0D { count -= 1 }   // a line ended with \r\n
         }
-        // A line the application ended with `\r\n`.
-        if endsLine && value.count > 0 && value[value.count - 1] == 0x0D { value = ByteScanning.slice(value, 0, value.count - 1) }
-        return WrappedPiece(stream: stream, content: value, endsLine: endsLine, hasNUL: hasNUL)
+        let value = scratch.commit(count)
+        return WrappedPiece(stream: stream, content: value, endsLine: endsLine,
+                            hasNUL: count > 0 && memchr(out, 0, count) != nil)
     }
 }

@@ -9,6 +9,9 @@ struct WrappedLineParser<Wrapper: ContainerWrapper, Inner: LineParser>: LinePars
     private var inner: Inner
     /// One per stream: the pieces of a line whose last piece has not come yet.
     private let joins = [JoinedPieces(), JoinedPieces()]
+    /// The streams (bit 1 stdout, bit 2 stderr) with pieces held: read on every line, so kept
+    /// here rather than in the joins (no reference counting on the common path).
+    private var openStreams: UInt8 = 0
 
     init(inner: Inner) {
         self.inner = inner
@@ -17,25 +20,38 @@ struct WrappedLineParser<Wrapper: ContainerWrapper, Inner: LineParser>: LinePars
     @inline(__always)
     mutating func parse(_ line: UnsafeRawBufferPointer, into record: inout RequestRecord) -> LineParseResult {
         guard let piece = wrapper.unwrap(line) else { return .malformed(.unrecognisedLayout) }
+        if piece.endsLine && openStreams & Self.bit(piece.stream) == 0 {
+            return readInner(piece.content, stream: piece.stream, hasNUL: piece.hasNUL, into: &record)
+        }
+        return join(piece, into: &record)
+    }
+
+    @inline(__always)
+    private static func bit(_ stream: ContainerStream) -> UInt8 { stream == .stdout ? 1 : 2 }
+
+    /// A piece of a long line, or its last piece.
+    @inline(never)
+    private mutating func join(_ piece: WrappedPiece, into record: inout RequestRecord) -> LineParseResult {
         let join = joins[piece.stream.rawValue]
-        if !piece.endsLine {
-            join.append(piece.content, hasNUL: piece.hasNUL)
+        join.append(piece.content, hasNUL: piece.hasNUL)
+        guard piece.endsLine else {
+            openStreams |= Self.bit(piece.stream)
             return .skip
         }
-        guard join.isOpen else { return readInner(piece.content, stream: piece.stream, hasNUL: piece.hasNUL, into: &record) }
-        join.append(piece.content, hasNUL: piece.hasNUL)
+        openStreams &= ~Self.bit(piece.stream)
         // The record may point into the joined bytes: they stay until the next piece comes.
         defer { join.close() }
         if join.overflowed { return piece.stream == .stderr ? .skip : .malformed(.lineTooLong) }
         return readInner(join.bytes, stream: piece.stream, hasNUL: join.hasNUL, into: &record)
     }
 
-    var holdsPartialRecord: Bool { joins[0].isOpen || joins[1].isOpen }
+    var holdsPartialRecord: Bool { openStreams != 0 }
 
     mutating func finishPartialRecord(into record: inout RequestRecord) -> LineParseResult? {
         for (index, join) in joins.enumerated() where join.isOpen {
-            defer { join.close() }
             let stream = ContainerStream(rawValue: index)!
+            openStreams &= ~Self.bit(stream)
+            defer { join.close() }
             if join.overflowed { return stream == .stderr ? .skip : .malformed(.lineTooLong) }
             return readInner(join.bytes, stream: stream, hasNUL: join.hasNUL, into: &record)
         }

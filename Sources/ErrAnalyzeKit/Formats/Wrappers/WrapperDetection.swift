@@ -42,7 +42,7 @@ extension FormatRegistry {
             return kind.wrap(format)
         case .timestamped:
             let inner = kind.innerLines(lines).withUnsafeBufferViews { score(format, on: $0).score }
-            return inner >= score(format, on: lines).score ? kind.wrap(format) : format
+            return inner > 0 && inner >= score(format, on: lines).score ? kind.wrap(format) : format
         }
     }
 
