@@ -17,7 +17,17 @@ struct WrappedLineParser<Wrapper: ContainerWrapper, Inner: LineParser>: LinePars
         self.inner = inner
     }
 
-    @inline(__always)
+    // The ingest calls a parser through the `LineParser` protocol: specialised copies for the
+    // common inner parsers spare every line the generic code's indirections.
+    @_specialize(where Wrapper == CRILogWrapper, Inner == NCSALogParser)
+    @_specialize(where Wrapper == CRILogWrapper, Inner == TemplateLogParser)
+    @_specialize(where Wrapper == CRILogWrapper, Inner == JSONLineParser)
+    @_specialize(where Wrapper == DockerJSONLogWrapper, Inner == NCSALogParser)
+    @_specialize(where Wrapper == DockerJSONLogWrapper, Inner == TemplateLogParser)
+    @_specialize(where Wrapper == DockerJSONLogWrapper, Inner == JSONLineParser)
+    @_specialize(where Wrapper == TimestampPrefixWrapper, Inner == NCSALogParser)
+    @_specialize(where Wrapper == TimestampPrefixWrapper, Inner == TemplateLogParser)
+    @_specialize(where Wrapper == TimestampPrefixWrapper, Inner == JSONLineParser)
     mutating func parse(_ line: UnsafeRawBufferPointer, into record: inout RequestRecord) -> LineParseResult {
         guard let piece = wrapper.unwrap(line) else { return .malformed(.unrecognisedLayout) }
         if piece.endsLine && openStreams & Self.bit(piece.stream) == 0 {
