@@ -28,13 +28,19 @@ struct DockerJSONLogWrapper: ContainerWrapper {
         var hasNUL = false
         while p < n {
             if p + 8 <= n {
+                // Stored whole (the output stays at least 8 bytes behind the input, inside the
+                // room reserved); only the bytes before the first quote or backslash count.
                 let word = (base + p).loadUnaligned(as: UInt64.self)
-                if Self.hasByte(word, 0x22) | Self.hasByte(word, 0x5C) == 0 {
-                    UnsafeMutableRawPointer(out + written).storeBytes(of: word, as: UInt64.self)
+                UnsafeMutableRawPointer(out + written).storeBytes(of: word, as: UInt64.self)
+                let special = Self.hasByte(word, 0x22) | Self.hasByte(word, 0x5C)
+                if special == 0 {
                     written += 8
                     p += 8
                     continue
                 }
+                let before = special.trailingZeroBitCount >> 3
+                written += before
+                p += before
             }
             let c = line[p]
             if c == UInt8(ascii: "\"") {
@@ -89,7 +95,8 @@ struct DockerJSONLogWrapper: ContainerWrapper {
         return WrappedPiece(stream: stream, content: scratch.commit(count), endsLine: endsLine, hasNUL: hasNUL)
     }
 
-    /// Whether one of the eight bytes of `word` is `byte` (nonzero if so).
+    /// Nonzero if one of the eight bytes of `word` is `byte`; its lowest set bit is in the first
+    /// such byte (little-endian: the first in memory).
     @inline(__always)
     private static func hasByte(_ word: UInt64, _ byte: UInt64) -> UInt64 {
         let x = word ^ (byte &* 0x0101_0101_0101_0101)
