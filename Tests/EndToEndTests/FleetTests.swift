@@ -102,7 +102,8 @@ import Testing
         guard let server = try ScratchServerDatabase() else { return }
         defer { server.drop() }
         let h = try Harness()
-        let socket = server.uri.components(separatedBy: "host=").last?.components(separatedBy: "&").first ?? "/tmp"
+        // The server's socket folder and port (a server on another port than 5432 needs both).
+        let socket = server.uri.components(separatedBy: "host=").last ?? "/tmp"
         // A role that must give its password (Scripts/pg-server: members of erranalyze_password_login).
         let role = "fleet_pw_" + server.name.suffix(8)
         try h.shell("psql '\(server.admin)' -qc \"CREATE ROLE \(role) LOGIN PASSWORD 'TheRightOne' IN ROLE erranalyze_password_login\"")

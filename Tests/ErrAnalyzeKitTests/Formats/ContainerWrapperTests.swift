@@ -130,5 +130,10 @@ func dockerLine(_ log: String, stream: String = "stdout", time: String = "2026-1
         #expect(FormatRegistry.preset(named: "cri+nonsense") == nil)
         #expect(FormatRegistry.preset(named: "cri+combined")?.endsRecord != nil)
         #expect(FormatRegistry.preset(named: "combined")?.endsRecord == nil)
+        // `--format cri+combined` on CRI lines is not wrapped twice.
+        let lines = ["2026-11-20T10:05:03.1Z stdout F " + Self.combined]
+        let named = lines.map { Array($0.utf8) }.withUnsafeBufferViews { FormatRegistry.wrapping(preset("cri+combined"), sample: $0) }
+        #expect(named.name == "cri+combined")
+        #expect(request(named, lines[0]) == Self.expected)
     }
 }

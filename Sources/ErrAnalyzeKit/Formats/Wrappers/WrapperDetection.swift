@@ -36,6 +36,10 @@ extension FormatRegistry {
     /// `format` (given by the user: `--format`, `--log-format`, `--json-fields`) inside the
     /// wrapper `lines` are in, if any.
     public static func wrapping(_ format: LogFormat, sample lines: [UnsafeRawBufferPointer]) -> LogFormat {
+        // Already wrapped (`--format cri+combined`).
+        if let plus = format.name.firstIndex(of: "+"), ContainerWrapperKind(rawValue: String(format.name[..<plus])) != nil {
+            return format
+        }
         guard let kind = wrapper(of: lines) else { return format }
         switch kind {
         case .cri, .docker:
