@@ -227,4 +227,38 @@ enum ContainerWrapping {
         #expect(dockerResult.stdout.contains("docker+json"), "\(dockerResult.stdout)")
         SampleLogsTruthTests.expectMatches(try d.jsonReport(), try SampleLogsTruthTests.truth("api-app.jsonl.json"), codes: true)
     }
+
+    /// One run reads the files of two workloads and a plain file: each workload is its own
+    /// source with its own ledger, the plain file the machine's; SQLite and PostgreSQL alike.
+    @Test(arguments: ["sqlite", "postgresql"])
+    func oneRunOfSeveralWorkloadsStoresEachUnderItsOwnSource(store: String) throws {
+        var server: FleetTests.ScratchServerDatabase?
+        if store == "postgresql" {
+            server = try FleetTests.ScratchServerDatabase()
+            guard server != nil else { return }
+        }
+        defer { server?.drop() }
+        let h = try Harness()
+        let db = server?.uri ?? h.db
+        let lines = ContainerWrapping.corpusLines
+        let gateway = h.path("var/log/pods/shop_api-gateway-7d9f8c6b5-x2k4p_u1/nginx/0.log")
+        let orders = h.path("var/log/pods/shop_orders-0_u2/app/0.log")
+        let plain = h.path("access.log")
+        try ContainerWrapping.write(ContainerWrapping.cri(Array(lines[0..<4000])), to: gateway)
+        try ContainerWrapping.write(ContainerWrapping.docker(Array(lines[4000..<7000])), to: orders)
+        try ContainerWrapping.write(lines[7000...].flatMap { $0 + [0x0A] }, to: plain)
+        let first = try h.run(["ingest", "--db", db, gateway, plain, orders])
+        #expect(first.status == 0, "\(first.stderr)")
+        // One line per input, in the order given.
+        #expect(first.stdout.split(separator: "\n").map { $0.hasPrefix(gateway) || $0.hasPrefix(plain) || $0.hasPrefix(orders) } == [true, true, true])
+        let report = try h.jsonReport([], db: db)
+        #expect(report.statusCounts == Self.expected)
+        let perHost = Dictionary(uniqueKeysWithValues: report.array("hosts").map { ($0["host"] as! String, ($0["requests"] as! NSNumber).intValue) })
+        #expect(perHost["shop/api-gateway"] == 4000)
+        #expect(perHost["shop/orders"] == 3000)
+        #expect(perHost.count == 3 && perHost.values.reduce(0, +) == 10_000, "\(perHost)")
+        let again = try h.run(["ingest", "--db", db, orders, gateway, plain])
+        #expect(again.stdout.components(separatedBy: "already counted").count == 4, "\(again.stdout)")
+        #expect(try h.jsonReport([], db: db).statusCounts == Self.expected)
+    }
 }
