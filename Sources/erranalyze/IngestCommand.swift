@@ -18,7 +18,9 @@ struct IngestCommand: ParsableCommand {
         recognised by their magic bytes. Each step is committed with the read
         position in one transaction: a crash loses no line and counts none
         twice. A second ingest on the same database waits for the first, and
-        says so.
+        says so. Lines wrapped by a container runtime (CRI, Docker json-file) or
+        by kubectl logs --timestamps are unwrapped first; a file under
+        /var/log/containers or /var/log/pods is its workload's (namespace/workload).
 
         Examples:
           erranalyze ingest /var/log/nginx/access.log*
@@ -26,6 +28,8 @@ struct IngestCommand: ParsableCommand {
           erranalyze ingest --format combined --db /tmp/test.sqlite access.log
           erranalyze ingest --quiet --no-wait /var/log/nginx/access.log*
           erranalyze ingest --quiet            # the sources of the config file
+          erranalyze ingest /var/log/pods/*/*/*.log*
+          kubectl logs deploy/api --timestamps | erranalyze ingest --host shop/api -
 
         Exit status: 0 ok; 1 some input or the database failed (the rest was
         still ingested; the message names it); 2 usage error; 75 another ingest
@@ -69,7 +73,7 @@ struct IngestCommand: ParsableCommand {
     var workers: Int?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Whose traffic this is (default: this machine's name): a container, a pod, a workload (shop/api).",
+        "Whose traffic this is (default: this machine's name, or namespace/workload for a file under /var/log/containers or /var/log/pods): a container, a pod, a workload (shop/api).",
         discussion: "Every row is stored with its host; the ledger of files is per host, and reports have a hosts section and a --host filter.",
         valueName: "name"))
     var host: String?
@@ -156,23 +160,30 @@ struct IngestCommand: ParsableCommand {
         if case .sqlite(let path) = location {
             lock = try WriterLock.acquire(for: path, wait: !noWait, quiet: quiet, purpose: "ingest")
         }
-        var store: any IngestStore
-        do {
-            store = try StoreFactory.writer(location, host: host, holding: lock)
-        } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
-        }
-        if let crash, !crash.afterCommit {
-            var commits = 0
-            store.beforeCommit = {
-                commits += 1
-                if commits == crash.commit { DebugCrash.die() }
-            }
-        }
-        let engine = IngestEngine(store: store, options: options)
         let showProgress = Terminal.standardErrorIsTerminal && !quiet
-        let outcomes = engine.ingest(paths: files, progress: showProgress ? { Self.showProgress($0) } : nil)
+        // One store per host: files under a Kubernetes log directory are each their
+        // workload's source (namespace/workload) unless --host names one for all.
+        var given = [FileOutcome?](repeating: nil, count: files.count)
+        for group in SourceHosts.groups(of: files, explicit: host) {
+            var store: any IngestStore
+            do {
+                store = try StoreFactory.writer(location, host: group.host, holding: lock)
+            } catch {
+                Terminal.error("\(error)")
+                throw ExitCode(1)
+            }
+            if let crash, !crash.afterCommit {
+                var commits = 0
+                store.beforeCommit = {
+                    commits += 1
+                    if commits == crash.commit { DebugCrash.die() }
+                }
+            }
+            let engine = IngestEngine(store: store, options: options)
+            let ingested = engine.ingest(paths: group.paths, progress: showProgress ? { Self.showProgress($0) } : nil)
+            for (position, outcome) in zip(group.positions, ingested) { given[position] = outcome }
+        }
+        let outcomes = given.compactMap { $0 }
         if showProgress { Terminal.standardError("\r\u{1B}[K") }
         withExtendedLifetime(lock) {}
 
