@@ -62,7 +62,7 @@ import Testing
             #expect(result.status == 0, "\(result.stderr)")
         }
         let fleet = try h.jsonReport(db: server.uri)
-        for key in ["requests", "errors", "client_errors", "placeerrors", "retriable", "fatal", "malformed_lines"] {
+        for key in ["requests", "errors", "client_errors", "server_errors", "retriable", "fatal", "malformed_lines"] {
             let sum = own.values.reduce(0) { $0 + ($1.int("totals." + key) ?? 0) }
             #expect(fleet.int("totals." + key) == sum, "\(key)")
         }
