@@ -16,8 +16,8 @@ struct TopCommand: ParsableCommand {
         the database). With -, it reads standard input.
 
         On a terminal it is a full-screen dashboard (q quits, p pauses, Tab and
-        1 2 3 switch the window, / filters, s sorts; docs/live.md). Otherwise it
-        prints one summary line per interval, like vmstat.
+        1-4 switch panels, w the window, / filters, s sorts; docs/live.md).
+        Otherwise it prints one summary line per interval, like vmstat.
 
         Examples:
           erranalyze top "/var/log/nginx/access.log*"
@@ -138,6 +138,16 @@ struct TopCommand: ParsableCommand {
             }
         }
 
+        if Terminal.standardOutputIsTerminal && ProcessInfo.processInfo.environment["TERM"] != "dumb" {
+            let source = files == ["-"] ? "standard input" : files.map { FileNameEscaping.escaped($0) }.joined(separator: " ")
+            TopScreen.run(view: view, state: LiveScreenState(windowMinutes: window, filter: filter ?? ""), interval: seconds,
+                          count: count, source: source, stop: stop, failures: failures)
+            stop.request()
+            if files != ["-"] { reading.wait() }
+            for message in failures.take() { Terminal.error(message) }
+            withExtendedLifetime((lock, committing)) {}
+            return
+        }
         let liveFilter = LiveFilter(filter ?? "")
         var summary = LiveSummaryLine(startedAt: Date().timeIntervalSince1970)
         Terminal.output(LiveSummaryLine.header + "\n")
