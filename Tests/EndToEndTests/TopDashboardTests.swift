@@ -66,6 +66,11 @@ import Testing
         "sh -c '\(environment) \(Harness.binary.path) top --interval 200ms --window 15 \(arguments); echo EXITED $?; stty -a | tr \" \" \"\\n\" | grep -x -e echo -e -echo; sleep 120'"
     }
 
+    /// Whether the shell around `top` has printed stty's verdict (`echo` or `-echo`) yet.
+    static func sttyAnswered(_ screen: String) -> Bool {
+        screen.split(separator: "\n").contains { $0 == "echo" || $0 == "-echo" }
+    }
+
     static var haveTmux: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
     @Test func screenCountsEqualTheLinesAppendedThroughARotation() throws {
@@ -119,7 +124,7 @@ import Testing
         try pane.send("w")
         #expect(pane.waitFor { $0.contains("[1 min]") }, "\(pane.screen)")
         try pane.send("q")
-        #expect(pane.waitFor { $0.contains("EXITED 0") }, "\(pane.screen)")
+        #expect(pane.waitFor { Self.sttyAnswered($0) && $0.contains("EXITED 0") }, "\(pane.screen)")
         let after = pane.screen
         #expect(!after.contains("q quit"), "the dashboard is gone (the terminal's own screen is back): \(after)")
         #expect(after.split(separator: "\n").contains("echo"), "the terminal echoes again: \(after)")
@@ -144,7 +149,7 @@ import Testing
         let pid = try h.shell("pgrep -P \(shell) -x erranalyze || true").trimmingCharacters(in: .whitespacesAndNewlines)
         try #require(Int32(pid) != nil, "the dashboard's pid")
         kill(Int32(pid)!, SIGTERM)
-        #expect(pane.waitFor { $0.contains("EXITED 0") }, "\(pane.screen)")
+        #expect(pane.waitFor { Self.sttyAnswered($0) && $0.contains("EXITED 0") }, "\(pane.screen)")
         #expect(!pane.screen.contains("q quit") && pane.screen.split(separator: "\n").contains("echo"), "\(pane.screen)")
     }
 }
