@@ -12,7 +12,10 @@ import Testing
             try tmux(["new-session", "-d", "-s", "top", "-x", "\(width)", "-y", "\(height)", command])
         }
 
-        deinit { _ = try? tmux(["kill-server"]) }
+        deinit {
+            _ = try? tmux(["kill-server"])
+            try? FileManager.default.removeItem(atPath: "/tmp/tmux-\(getuid())/\(socket)")
+        }
 
         /// Runs `tmux -L SOCKET ARGUMENTS` and returns its output. posix_spawn and waitpid,
         /// with the output in a file: the server that new-session starts keeps descriptors it
@@ -33,8 +36,22 @@ import Testing
             let argv = (["tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
             let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { (argv + envp).forEach { free($0) } }
+            // The test's threads block most signals, and a spawned process inherits the mask:
+            // the tmux server would then never hear of its children or of kill-server.
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var none = sigset_t(), defaults = sigset_t()
+            sigemptyset(&none)
+            sigemptyset(&defaults)
+            for signal in [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP] {
+                sigaddset(&defaults, signal)
+            }
+            posix_spawnattr_setsigmask(&attributes, &none)
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
             var pid: pid_t = 0
-            guard posix_spawn(&pid, "/usr/bin/tmux", &actions, nil, argv, envp) == 0 else { return "" }
+            guard posix_spawn(&pid, "/usr/bin/tmux", &actions, &attributes, argv, envp) == 0 else { return "" }
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
             return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
