@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CLzma", path: "Sources/CLzma", providers: [.apt(["liblzma-dev"])]),
         // PostgreSQL's client library, for fleets (docs/fleet.md): linked only by ErrAnalyzePostgres.
         .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", providers: [.apt(["libpq-dev"])]),
+        // ncurses for `erranalyze top`'s dashboard (docs/live.md): linked only by the CLI.
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The two stores behind one seam (the protocols in ErrAnalyzeKit/Store), each in its own
         // target so that the core library links neither database; ErrAnalyzeStores picks one by --db.
         .target(name: "ErrAnalyzeSQLite", dependencies: ["CSQLite", "ErrAnalyzeKit"]),
@@ -56,6 +58,7 @@ let package = Package(
                 "ErrAnalyzePostgres",
                 "ErrAnalyzeStores",
                 "ErrAnalyzeOpenAPI",
+                "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

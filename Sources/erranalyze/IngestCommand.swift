@@ -30,6 +30,7 @@ struct IngestCommand: ParsableCommand {
           erranalyze ingest --quiet            # the sources of the config file
           erranalyze ingest /var/log/pods/*/*/*.log*
           kubectl logs deploy/api --timestamps | erranalyze ingest --host shop/api -
+          erranalyze ingest --follow "/var/log/nginx/access.log*"
 
         Exit status: 0 ok; 1 some input or the database failed (the rest was
         still ingested; the message names it); 2 usage error; 75 another ingest
@@ -92,6 +93,14 @@ struct IngestCommand: ParsableCommand {
     @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")
     var quiet = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Keep reading the files as they grow and rotate, until SIGTERM or SIGINT (docs/live.md).",
+        discussion: "Quote a pattern (\"/var/log/nginx/access.log*\") to follow files created later too."))
+    var follow = false
+
+    @Option(name: .long, help: ArgumentHelp("With --follow: how often to read and commit what is new (1s to hours).", valueName: "duration"))
+    var commitEvery = "10s"
+
     func validate() throws {
         if files.isEmpty && (ActiveConfiguration.current?.sources.isEmpty ?? true) {
             throw ValidationError("name at least one log file, or - for standard input, or add a [[source]] to the config file")
@@ -107,6 +116,8 @@ struct IngestCommand: ParsableCommand {
         if maxRatio < 0 { throw ValidationError("--max-ratio must be 0 (no limit) or more") }
         if let checkpointBytes, checkpointBytes < 1 { throw ValidationError("--checkpoint-bytes must be at least 1") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
+        if follow && (files.isEmpty || files.contains("-")) { throw ValidationError("--follow needs files or quoted patterns to follow (not -)") }
+        if follow { _ = try Self.parseInterval(commitEvery) }
         _ = try chosenFormat()
         _ = try templater()
     }
@@ -134,6 +145,7 @@ struct IngestCommand: ParsableCommand {
     }
 
     func run() throws {
+        if follow { return try runFollowing() }
         if files.isEmpty, let sources = ActiveConfiguration.current?.sources { return try ingestConfiguredSources(sources) }
         // Each worker's multi-MiB line buffer is freed after every step. glibc raises its mmap
         // threshold after such a free and then keeps the next buffers in per-thread arenas,

@@ -57,14 +57,22 @@ public final class IngestEngine {
         return outcome
     }
 
-    private func ingestWithRetries(path: String, progress: ((IngestProgress) -> Void)?, storeFull: inout String?) -> FileOutcome {
+    /// One file a follower holds open (`FileFollower`), read as it is now: by its descriptor,
+    /// whatever its name has become, through the same ledger as a file named by its path.
+    func ingest(following file: InputFile, named path: String?, progress: ((IngestProgress) -> Void)? = nil) -> FileOutcome {
+        var full: String?
+        return ingestWithRetries(path: path ?? file.path, open: { try InputFile(again: file, path: path) }, progress: progress, storeFull: &full)
+    }
+
+    private func ingestWithRetries(path: String, open: (() throws -> InputFile)? = nil, progress: ((IngestProgress) -> Void)?,
+                                   storeFull: inout String?) -> FileOutcome {
         // A concurrent run that counted the same file meanwhile: read it again from the
         // ledger's new position. Each conflict means the other run committed progress, so
         // this ends; the bound only guards against a store that always refuses.
         var attempts = 0
         while true {
             do {
-                return .ingested(try ingestOne(path: path, progress: progress))
+                return .ingested(try ingestOne(file: try open?() ?? InputFile(path: path), progress: progress))
             } catch is StoreConflict where attempts < 1000 && path != "-" {
                 attempts += 1
             } catch let error as IngestError {
@@ -84,8 +92,7 @@ public final class IngestEngine {
         }
     }
 
-    private func ingestOne(path: String, progress: ((IngestProgress) -> Void)?) throws -> FileReport {
-        let file = try InputFile(path: path)
+    private func ingestOne(file: InputFile, progress: ((IngestProgress) -> Void)?) throws -> FileReport {
         if let size = file.regularFileSize, !file.isCompressed {
             return try ingestPlainFile(file, size: size, progress: progress)
         }
