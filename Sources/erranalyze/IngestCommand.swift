@@ -152,19 +152,7 @@ struct IngestCommand: ParsableCommand {
         // which grew the peak memory with the number of steps (96 MB for a 1 GB file read in
         // 32 MiB steps). A fixed threshold returns them to the system: memory stays flat.
         Self.fixMmapThreshold(1 << 20)
-        let environment = ProcessInfo.processInfo.environment
-        var options = IngestOptions()
-        options.format = try chosenFormat()
-        options.templater = try templater()
-        if let workers { options.workers = workers }
-        options.maxDecompressionRatio = maxRatio
-        // Small checkpoints let tests stop an ingest in the middle of a file.
-        if let bytes = checkpointBytes ?? environment["ERRANALYZE_CHECKPOINT_BYTES"].flatMap({ Int64($0) }), bytes > 0 {
-            options.checkpointBytes = bytes
-        }
-        let crash = DebugCrash(environment["ERRANALYZE_DEBUG_KILL"])
-        if let crash, crash.afterCommit { options.afterCommit = { if $0 == crash.commit { DebugCrash.die() } } }
-
+        let (options, crash) = try ingestOptions()
         let location = try database.location()
         // SQLite: one writer at a time, by the lock on the file. PostgreSQL: commits of one host
         // take turns on the server (its host row's lock), other hosts commit side by side.
@@ -177,19 +165,12 @@ struct IngestCommand: ParsableCommand {
         // workload's source (namespace/workload) unless --host names one for all.
         var given = [FileOutcome?](repeating: nil, count: files.count)
         for group in SourceHosts.groups(of: files, explicit: host) {
-            var store: any IngestStore
+            let store: any IngestStore
             do {
-                store = try StoreFactory.writer(location, host: group.host, holding: lock)
+                store = try openStore(location, host: group.host, holding: lock, crash: crash)
             } catch {
                 Terminal.error("\(error)")
                 throw ExitCode(1)
-            }
-            if let crash, !crash.afterCommit {
-                var commits = 0
-                store.beforeCommit = {
-                    commits += 1
-                    if commits == crash.commit { DebugCrash.die() }
-                }
             }
             let engine = IngestEngine(store: store, options: options)
             let ingested = engine.ingest(paths: group.paths, progress: showProgress ? { Self.showProgress($0) } : nil)
@@ -293,5 +274,37 @@ struct DebugCrash {
     static func die() -> Never {
         kill(getpid(), SIGKILL)
         while true { pause() }
+    }
+}
+
+extension IngestCommand {
+    /// The options every ingest (cron or --follow) reads with, and the test-only crash point.
+    func ingestOptions() throws -> (IngestOptions, DebugCrash?) {
+        let environment = ProcessInfo.processInfo.environment
+        var options = IngestOptions()
+        options.format = try chosenFormat()
+        options.templater = try templater()
+        if let workers { options.workers = workers }
+        options.maxDecompressionRatio = maxRatio
+        // Small checkpoints let tests stop an ingest in the middle of a file.
+        if let bytes = checkpointBytes ?? environment["ERRANALYZE_CHECKPOINT_BYTES"].flatMap({ Int64($0) }), bytes > 0 {
+            options.checkpointBytes = bytes
+        }
+        let crash = DebugCrash(environment["ERRANALYZE_DEBUG_KILL"])
+        if let crash, crash.afterCommit { options.afterCommit = { if $0 == crash.commit { DebugCrash.die() } } }
+        return (options, crash)
+    }
+
+    /// The writer store of `host` (nil: this machine), with the test-only crash hook.
+    func openStore(_ location: StoreLocation, host: String?, holding lock: WriterLock?, crash: DebugCrash?) throws -> any IngestStore {
+        var store = try StoreFactory.writer(location, host: host, holding: lock)
+        if let crash, !crash.afterCommit {
+            var commits = 0
+            store.beforeCommit = {
+                commits += 1
+                if commits == crash.commit { DebugCrash.die() }
+            }
+        }
+        return store
     }
 }

@@ -11,17 +11,7 @@ extension IngestCommand {
     /// what it read before the next began).
     func runFollowing() throws {
         Self.fixMmapThreshold(1 << 20)
-        let environment = ProcessInfo.processInfo.environment
-        var options = IngestOptions()
-        options.format = try chosenFormat()
-        options.templater = try templater()
-        if let workers { options.workers = workers }
-        options.maxDecompressionRatio = maxRatio
-        if let bytes = checkpointBytes ?? environment["ERRANALYZE_CHECKPOINT_BYTES"].flatMap({ Int64($0) }), bytes > 0 {
-            options.checkpointBytes = bytes
-        }
-        let crash = DebugCrash(environment["ERRANALYZE_DEBUG_KILL"])
-        if let crash, crash.afterCommit { options.afterCommit = { if $0 == crash.commit { DebugCrash.die() } } }
+        let (options, crash) = try ingestOptions()
         let interval = try Self.parseInterval(commitEvery)
 
         let location = try database.location()
@@ -31,21 +21,17 @@ extension IngestCommand {
             // for each pass.
             lock = try WriterLock.acquire(for: path, wait: !noWait, quiet: quiet, purpose: "ingest")
         }
-        var store: any IngestStore
+        // A store is opened now, so that a bad --db says so at once (a host row is written only
+        // with its first commit); a file under a kubelet log directory gets its workload's
+        // store when it first appears.
+        var stores: [String?: any IngestStore] = [:]
         do {
-            store = try StoreFactory.writer(location, host: host, holding: lock)
+            stores[host] = try openStore(location, host: host, holding: lock, crash: crash)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)
         }
         lock?.unlock()
-        if let crash, !crash.afterCommit {
-            var commits = 0
-            store.beforeCommit = {
-                commits += 1
-                if commits == crash.commit { DebugCrash.die() }
-            }
-        }
 
         let stop = FollowStop()
         let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
@@ -55,7 +41,12 @@ extension IngestCommand {
             source.resume()
             return source
         }
-        let follower = IngestFollower(patterns: FollowPatterns(files), store: store, options: options)
+        let follower = IngestFollower(patterns: FollowPatterns(files), options: options, explicitHost: host) { host in
+            if let store = stores[host] { return store }
+            let store = try openStore(location, host: host, holding: lock, crash: crash)
+            stores[host] = store
+            return store
+        }
         if !quiet {
             Terminal.standardError("following \(files.map { FileNameEscaping.escaped($0) }.joined(separator: " ")), committing every \(Self.describeInterval(interval))\n")
         }
@@ -71,7 +62,7 @@ extension IngestCommand {
             Terminal.error("\(error)")
             throw ExitCode(1)
         }
-        withExtendedLifetime((lock, signals, store)) {}
+        withExtendedLifetime((lock, signals)) {}
         if !quiet { Terminal.standardError("stopped; everything read was committed\n") }
     }
 

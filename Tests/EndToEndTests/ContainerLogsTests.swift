@@ -194,6 +194,33 @@ enum ContainerWrapping {
         #expect(Self.hosts(try named.jsonReport()) == ["edge-1"])
     }
 
+    /// `ingest --follow` over a pattern of kubelet pod folders: each file is its workload's,
+    /// as for a cron ingest of the same files, including files that appear while it runs.
+    @Test func aFollowerOfPodFoldersCommitsEachWorkloadAsItsOwnSource() throws {
+        let h = try Harness()
+        let lines = ContainerWrapping.corpusLines
+        let api = h.path("var/log/pods/shop_api-gateway-7d9f8c6b5-x2k4p_u1/nginx/0.log")
+        let web = h.path("var/log/pods/shop_web-6c8d7f9b4-k2m4n_u2/nginx/0.log")
+        try ContainerWrapping.write(ContainerWrapping.cri(Array(lines[0..<4000])), to: api)
+        let follower = try h.start(["ingest", "--follow", "--commit-every", "200ms", "--quiet", "--db", h.db,
+                                    h.path("var/log/pods/*/nginx/*.log")])
+        func requests(_ host: String) -> Int {
+            (try? h.jsonReport(["--host", host]).int("totals.requests")) ?? -1
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while requests("shop/api-gateway") != 4000 && Date() < deadline { usleep(100_000) }
+        // A pod appears while the follower runs: found by the pattern, its workload's own.
+        try ContainerWrapping.write(ContainerWrapping.cri(Array(lines[4000..<10_000])), to: web)
+        while requests("shop/web") != 6000 && Date() < deadline { usleep(100_000) }
+        kill(follower.process.processIdentifier, SIGTERM)
+        let result = follower.wait()
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try h.jsonReport()
+        #expect(Self.hosts(report) == ["shop/api-gateway", "shop/web"])
+        #expect(report.statusCounts == Self.expected, "every line once")
+        #expect(requests("shop/api-gateway") == 4000 && requests("shop/web") == 6000)
+    }
+
     @Test func kubectlLogsWithTimestampsThroughStandardInput() throws {
         let h = try Harness()
         let bytes = ContainerWrapping.timestamped(ContainerWrapping.corpusLines)

@@ -12,15 +12,52 @@ import Foundation
 /// Memory is what one pass reads (its aggregates are committed and dropped) and one open
 /// descriptor per followed file.
 public final class IngestFollower {
-    public let files: FollowedFiles
-    let engine: IngestEngine
-    let now: () -> Int64
+    /// Opens the store a host's files are committed into (nil: this machine's name).
+    public typealias StoreOpener = (_ host: String?) throws -> IngestStore
 
-    public init(patterns: FollowPatterns, store: IngestStore, options: IngestOptions,
-                now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    public let files: FollowedFiles
+    let options: IngestOptions
+    let now: () -> Int64
+    /// Each followed file's host: `ingest --host` for all, else `namespace/workload` for a
+    /// file under a kubelet log directory (SourceHosts), as for a cron ingest of the same
+    /// files; nil when every file goes to the one store given.
+    let hostOf: ((String) -> String?)?
+    let open: StoreOpener
+    /// One engine (and store) per host met so far.
+    var engines: [String?: IngestEngine] = [:]
+
+    /// Every followed file committed into `store`, under its host.
+    public convenience init(patterns: FollowPatterns, store: IngestStore, options: IngestOptions,
+                            now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.init(patterns: patterns, options: options, hostOf: nil, now: now, open: { _ in store })
+    }
+
+    /// Each followed file committed under its own host (SourceHosts: `explicitHost` for all
+    /// when given), into the store `open` gives for that host; stores are opened as their
+    /// first file appears.
+    public convenience init(patterns: FollowPatterns, options: IngestOptions, explicitHost: String?,
+                            now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+                            open: @escaping StoreOpener) {
+        self.init(patterns: patterns, options: options, hostOf: { SourceHosts.host(of: $0, explicit: explicitHost) },
+                  now: now, open: open)
+    }
+
+    init(patterns: FollowPatterns, options: IngestOptions, hostOf: ((String) -> String?)?,
+         now: @escaping () -> Int64, open: @escaping StoreOpener) {
         files = FollowedFiles(patterns: patterns)
-        engine = IngestEngine(store: store, options: options, now: now)
+        self.options = options
+        self.hostOf = hostOf
         self.now = now
+        self.open = open
+    }
+
+    /// The engine for `path`'s host, opening its store the first time.
+    func engine(for path: String) throws -> IngestEngine {
+        let host = hostOf?(path) ?? nil
+        if let engine = engines[host] { return engine }
+        let engine = IngestEngine(store: try open(host), options: options, now: now)
+        engines[host] = engine
+        return engine
     }
 
     /// Passes every `interval` seconds until `stop` is requested; `turn` (the SQLite writer
@@ -49,6 +86,18 @@ public final class IngestFollower {
         for file in followed {
             if file.isUnchangedSinceSettled { continue }
             let before = file.sizeAndTime
+            let engine: IngestEngine
+            do {
+                // Its host by the name it has now, or had when opened (a deleted file).
+                engine = try self.engine(for: file.name ?? file.opened.path)
+            } catch {
+                // The store of this file's host cannot be opened (a server away): the file is
+                // read at a later pass, from where the ledger says.
+                let message = "\(FileNameEscaping.escaped(file.name ?? file.opened.path)): \(error)"
+                if message != file.lastFailure { pass.failures.append(message) }
+                file.lastFailure = message
+                continue
+            }
             switch engine.ingest(following: file.opened, named: file.name) {
             case .ingested(let report):
                 file.lastFailure = nil
