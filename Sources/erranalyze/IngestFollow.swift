@@ -34,13 +34,7 @@ extension IngestCommand {
         lock?.unlock()
 
         let stop = FollowStop()
-        let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.request() }
-            source.resume()
-            return source
-        }
+        let signals = StopSignals(requesting: stop)
         let follower = IngestFollower(patterns: FollowPatterns(files), options: options, explicitHost: host) { host in
             if let store = stores[host] { return store }
             let store = try openStore(location, host: host, holding: lock, crash: crash)

@@ -94,13 +94,7 @@ struct TopCommand: ParsableCommand {
         let store = LiveFeedStore(view: view, host: host ?? HostName.machine(), database: committing)
 
         let stop = FollowStop()
-        let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.request() }
-            source.resume()
-            return source
-        }
+        let signals = StopSignals(requesting: stop)
         defer { withExtendedLifetime(signals) {} }
 
         // The reading runs on its own thread; this one shows the view.
