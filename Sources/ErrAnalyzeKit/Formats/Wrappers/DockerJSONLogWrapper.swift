@@ -19,7 +19,7 @@ struct DockerJSONLogWrapper: ContainerWrapper {
         guard n >= 10, ByteScanning.hasPrefix(line, #"{"log":""#) else { return nil }
         let base = line.baseAddress!
         // One pass to the closing quote, copying the value into scratch space with its escapes
-        // decoded: eight bytes at a time while they hold no quote and no backslash.
+        // decoded: sixteen (near the end eight) bytes at a time while they hold no quote and no backslash.
         scratch.beginLine(reserving: n)
         let out = scratch.cursor
         var written = 0
@@ -27,7 +27,30 @@ struct DockerJSONLogWrapper: ContainerWrapper {
         var close = -1
         var hasNUL = false
         while p < n {
-            if p + 8 <= n {
+            if p + 16 <= n {
+                // Sixteen bytes a turn: an access log's line has about eight runs between
+                // escapes, each some 25 bytes long. Stored whole as below (the output is at
+                // least 8 bytes behind the input, so 16 bytes stored stay inside the room).
+                let low = (base + p).loadUnaligned(as: UInt64.self)
+                let high = (base + p + 8).loadUnaligned(as: UInt64.self)
+                UnsafeMutableRawPointer(out + written).storeBytes(of: low, as: UInt64.self)
+                UnsafeMutableRawPointer(out + written + 8).storeBytes(of: high, as: UInt64.self)
+                let specialLow = Self.hasByte(low, 0x22) | Self.hasByte(low, 0x5C)
+                let before: Int
+                if specialLow != 0 {
+                    before = specialLow.trailingZeroBitCount >> 3
+                } else {
+                    let specialHigh = Self.hasByte(high, 0x22) | Self.hasByte(high, 0x5C)
+                    if specialHigh == 0 {
+                        written += 16
+                        p += 16
+                        continue
+                    }
+                    before = 8 + specialHigh.trailingZeroBitCount >> 3
+                }
+                written += before
+                p += before
+            } else if p + 8 <= n {
                 // Stored whole (the output stays at least 8 bytes behind the input, inside the
                 // room reserved); only the bytes before the first quote or backslash count.
                 let word = (base + p).loadUnaligned(as: UInt64.self)
