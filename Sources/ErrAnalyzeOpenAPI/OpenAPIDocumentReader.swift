@@ -30,8 +30,10 @@ public enum OpenAPIDocumentReader {
     public static func read(data: Data, file: String) throws(ReadError) -> APIContract {
         let json = isJSON(data)
         let version: String
+        let document: ParsedDocument
         do {
-            let probe = try decode(VersionProbe.self, data, json: json)
+            document = try ParsedDocument(data)
+            let probe = try document.decode(VersionProbe.self)
             guard let found = probe.openapi ?? probe.swagger else {
                 throw ReadError(file: file, message: "not an OpenAPI or Swagger document (no 'openapi' or 'swagger' key at the top)")
             }
@@ -43,14 +45,14 @@ public enum OpenAPIDocumentReader {
         }
         do {
             if version.hasPrefix("2.") || version == "2" {
-                return SwaggerReading.contract(try decode(SwaggerDocument.self, data, json: json))
+                return SwaggerReading.contract(try document.decode(SwaggerDocument.self))
             }
             if version.hasPrefix("3.0") {
-                let old = try decode(OpenAPIKit30.OpenAPI.Document.self, data, json: json)
+                let old = try document.decode(OpenAPIKit30.OpenAPI.Document.self)
                 return try OpenAPI31Reading.contract(old.convert(to: .v3_1_0))
             }
             if version.hasPrefix("3.") {
-                return try OpenAPI31Reading.contract(try decode(OpenAPIKit.OpenAPI.Document.self, data, json: json))
+                return try OpenAPI31Reading.contract(try document.decode(OpenAPIKit.OpenAPI.Document.self))
             }
         } catch let error as ReadError {
             throw error

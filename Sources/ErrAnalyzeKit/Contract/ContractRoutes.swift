@@ -6,6 +6,8 @@
 /// templated (`{name}.pdf`) before a whole parameter, and otherwise in the contract's order.
 public struct ContractRoutes: Sendable {
     let rules: [RouteRule]
+    /// `rules` indexed by segment count and first segment, for `documentedRoute(for:)`.
+    private let index: RouteRuleIndex
     /// Route → the methods documented on it, with their operations.
     private let operations: [String: [String: ContractOperation]]
 
@@ -23,6 +25,7 @@ public struct ContractRoutes: Sendable {
             if l != r { return l.lexicographicallyPrecedes(r) }
             return lhs.offset < rhs.offset
         }.map(\.element)
+        index = RouteRuleIndex(self.rules)
         self.operations = operations
     }
 
@@ -33,8 +36,7 @@ public struct ContractRoutes: Sendable {
         var bytes = Array(route.utf8)
         return bytes.withUnsafeMutableBytes { buffer -> String? in
             let path = UnsafeRawBufferPointer(buffer)
-            for rule in rules where rule.matches(path) { return String(decoding: rule.text, as: UTF8.self) }
-            return nil
+            return index.firstMatch(path).map { String(decoding: $0.text, as: UTF8.self) }
         }
     }
 
