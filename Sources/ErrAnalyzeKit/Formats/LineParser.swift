@@ -61,6 +61,9 @@ public protocol LineParser {
     ///
     /// Read after every line. `mutating` so that the generic line loop passes the parser in
     /// place: a plain getter made it copy the whole parser (retaining its buffers) per line.
+    /// The default below is `mutating` too: a non-mutating default would be what a read on an
+    /// immutable `any LineParser` (a test's `#expect(parser.holdsPartialRecord)`) silently
+    /// picks, `false` whatever the parser holds; this way such a read does not compile.
     var holdsPartialRecord: Bool { mutating get }
     /// At the end of a finished input: reads a line still held in pieces (its last piece
     /// never came), or returns nil when none is held.
@@ -68,6 +71,6 @@ public protocol LineParser {
 }
 
 extension LineParser {
-    public var holdsPartialRecord: Bool { false }
+    public var holdsPartialRecord: Bool { mutating get { false } }
     public mutating func finishPartialRecord(into record: inout RequestRecord) -> LineParseResult? { nil }
 }

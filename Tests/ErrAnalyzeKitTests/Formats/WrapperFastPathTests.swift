@@ -105,7 +105,7 @@ import Testing
 
     @Test func linesThatAreNotDockerStayUnread() {
         for line in [#"{"log":"no closing quote"#, #"{"log":"ends in a backslash\"#, #"{"log":"x"trailing"#,
-                     #"{"log":"x","stream":"stdout""#, #"{"lag":"x\n","stream":"stdout"}"#, #"{"log":"#,
+                     #"{"lag":"x\n","stream":"stdout"}"#, #"{"log":"#,
                      #"{"log":"0123456789abcdef0123456789\"#, #"{"log":"0123456789abcdef0123456789"#] {
             #expect(Self.unwrapped(Array(line.utf8)) == nil, "\(line)")
             #expect(Self.same(Array(line.utf8)), "\(line)")
