@@ -58,13 +58,19 @@ public protocol LineParser {
     /// Whether the parser holds the first pieces of a line whose last piece has not come yet
     /// (a container runtime cuts long lines into pieces): a read position here would cut
     /// that line in two, so the ingest never stops or commits here.
-    var holdsPartialRecord: Bool { get }
+    ///
+    /// Read after every line. `mutating` so that the generic line loop passes the parser in
+    /// place: a plain getter made it copy the whole parser (retaining its buffers) per line.
+    /// The default below is `mutating` too: a non-mutating default would be what a read on an
+    /// immutable `any LineParser` (a test's `#expect(parser.holdsPartialRecord)`) silently
+    /// picks, `false` whatever the parser holds; this way such a read does not compile.
+    var holdsPartialRecord: Bool { mutating get }
     /// At the end of a finished input: reads a line still held in pieces (its last piece
     /// never came), or returns nil when none is held.
     mutating func finishPartialRecord(into record: inout RequestRecord) -> LineParseResult?
 }
 
 extension LineParser {
-    public var holdsPartialRecord: Bool { false }
+    public var holdsPartialRecord: Bool { mutating get { false } }
     public mutating func finishPartialRecord(into record: inout RequestRecord) -> LineParseResult? { nil }
 }

@@ -66,12 +66,16 @@ func dockerLine(_ log: String, stream: String = "stdout", time: String = "2026-1
     @Test func aPieceWhoseEndNeverCameIsReadAtTheEndOfAFinishedInput() {
         var parser = preset("cri+combined").makeParser()
         _ = parse(&parser, "2026-11-20T10:05:03.1Z stdout P " + Self.combined)
-        #expect(parser.holdsPartialRecord)
+        // Read into a constant: the requirement's getter is mutating (`#expect` reads its
+        // operand as an immutable value).
+        let held = parser.holdsPartialRecord
+        #expect(held)
         var record = RequestRecord()
         #expect(parser.finishPartialRecord(into: &record) == .request)
         #expect(Parsed(record) == Self.expected)
         #expect(parser.finishPartialRecord(into: &record) == nil)
-        #expect(!parser.holdsPartialRecord)
+        let stillHeld = parser.holdsPartialRecord
+        #expect(!stillHeld)
     }
 
     @Test func stdoutLinesThatAreNotRequestsStayMalformedStderrRequestsCount() {

@@ -15,14 +15,29 @@ struct CRILogWrapper: ContainerWrapper {
     mutating func unwrap(_ line: UnsafeRawBufferPointer) -> WrappedPiece? {
         let n = line.count
         // The shortest line: "2026-11-20T10:05:03Z stdout F" (an empty line may lose its last space).
-        guard n >= 29, ByteScanning.isDigit(line[0]), line[10] == UInt8(ascii: "T") else { return nil }
-        guard let space = memchr(line.baseAddress! + 11, 0x20, n - 11) else { return nil }
-        let i = line.baseAddress!.distance(to: UnsafeRawPointer(space))
+        guard n >= 29, let base = line.baseAddress, ByteScanning.isDigit(line[0]), line[10] == UInt8(ascii: "T") else { return nil }
+        // The space after the timestamp: a word at a time (no call for a 20 to 35 byte scan).
+        var i = 11
+        while true {
+            if i + 8 <= n {
+                let found = WordScanning.hasByte(WordScanning.word(base + i), 0x20)
+                if found != 0 {
+                    i += WordScanning.firstIndex(found)
+                    break
+                }
+                i += 8
+            } else {
+                guard i < n else { return nil }
+                if line[i] == 0x20 { break }
+                i += 1
+            }
+        }
         guard i + 9 <= n else { return nil }
+        // `stdout ` or `stderr ` and the tag: the eight bytes after the space.
         let stream: ContainerStream
-        if ByteScanning.hasPrefix(ByteScanning.slice(line, i + 1, i + 8), "stdout ") {
+        if WordScanning.hasShortPrefix(base + i + 1, "stdout ") {
             stream = .stdout
-        } else if ByteScanning.hasPrefix(ByteScanning.slice(line, i + 1, i + 8), "stderr ") {
+        } else if WordScanning.hasShortPrefix(base + i + 1, "stderr ") {
             stream = .stderr
         } else {
             return nil

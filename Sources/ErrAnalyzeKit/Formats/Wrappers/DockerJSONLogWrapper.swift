@@ -8,7 +8,7 @@ import Glibc
 /// than 16 KiB is written in pieces, each but the last without a trailing newline. Docker
 /// writes `log` first and `stream` next; other keys (`attrs`, `time`) are not read.
 struct DockerJSONLogWrapper: ContainerWrapper {
-    /// Unescaped values (only for values with a backslash in them).
+    /// The value decoded (every line: an access log's line holds escaped quotes).
     private let scratch = ScratchSpace()
 
     init() {}
@@ -16,95 +16,117 @@ struct DockerJSONLogWrapper: ContainerWrapper {
     @inline(__always)
     mutating func unwrap(_ line: UnsafeRawBufferPointer) -> WrappedPiece? {
         let n = line.count
-        guard n >= 10, ByteScanning.hasPrefix(line, #"{"log":""#) else { return nil }
-        let base = line.baseAddress!
+        guard n >= 10, let base = line.baseAddress, WordScanning.hasPrefix(base, n, #"{"log":""#) else { return nil }
         // One pass to the closing quote, copying the value into scratch space with its escapes
-        // decoded: sixteen (near the end eight) bytes at a time while they hold no quote and no backslash.
+        // decoded. Each word is stored whole before it is looked at (the output is at least 8
+        // bytes behind the input, so a whole word stays inside the room reserved); only the
+        // bytes before its first quote or backslash count.
         scratch.beginLine(reserving: n)
         let out = scratch.cursor
         var written = 0
         var p = 8
-        var close = -1
         var hasNUL = false
-        while p < n {
+        while true {
             if p + 16 <= n {
                 // Sixteen bytes a turn: an access log's line has about eight runs between
-                // escapes, each some 25 bytes long. Stored whole as below (the output is at
-                // least 8 bytes behind the input, so 16 bytes stored stay inside the room).
-                let low = (base + p).loadUnaligned(as: UInt64.self)
-                let high = (base + p + 8).loadUnaligned(as: UInt64.self)
-                UnsafeMutableRawPointer(out + written).storeBytes(of: low, as: UInt64.self)
-                UnsafeMutableRawPointer(out + written + 8).storeBytes(of: high, as: UInt64.self)
-                let specialLow = Self.hasByte(low, 0x22) | Self.hasByte(low, 0x5C)
+                // escapes, each some 20 bytes long. (Looking at the second word only when the
+                // first is clean measured faster than looking at both at once.)
+                let low = WordScanning.word(base + p)
+                let high = WordScanning.word(base + p + 8)
+                UnsafeMutableRawPointer(out + written).storeBytes(of: low.littleEndian, as: UInt64.self)
+                UnsafeMutableRawPointer(out + written + 8).storeBytes(of: high.littleEndian, as: UInt64.self)
+                let specialLow = WordScanning.hasByte(low, 0x22) | WordScanning.hasByte(low, 0x5C)
                 let before: Int
                 if specialLow != 0 {
-                    before = specialLow.trailingZeroBitCount >> 3
+                    before = WordScanning.firstIndex(specialLow)
                 } else {
-                    let specialHigh = Self.hasByte(high, 0x22) | Self.hasByte(high, 0x5C)
+                    let specialHigh = WordScanning.hasByte(high, 0x22) | WordScanning.hasByte(high, 0x5C)
                     if specialHigh == 0 {
                         written += 16
                         p += 16
                         continue
                     }
-                    before = 8 + specialHigh.trailingZeroBitCount >> 3
+                    before = 8 + WordScanning.firstIndex(specialHigh)
                 }
                 written += before
                 p += before
             } else if p + 8 <= n {
-                // Stored whole (the output stays at least 8 bytes behind the input, inside the
-                // room reserved); only the bytes before the first quote or backslash count.
-                let word = (base + p).loadUnaligned(as: UInt64.self)
-                UnsafeMutableRawPointer(out + written).storeBytes(of: word, as: UInt64.self)
-                let special = Self.hasByte(word, 0x22) | Self.hasByte(word, 0x5C)
+                let word = WordScanning.word(base + p)
+                UnsafeMutableRawPointer(out + written).storeBytes(of: word.littleEndian, as: UInt64.self)
+                let special = WordScanning.hasByte(word, 0x22) | WordScanning.hasByte(word, 0x5C)
                 if special == 0 {
                     written += 8
                     p += 8
                     continue
                 }
-                let before = special.trailingZeroBitCount >> 3
+                let before = WordScanning.firstIndex(special)
                 written += before
                 p += before
+            } else {
+                guard p < n else { return nil }
+                let c = line[p]
+                if c != 0x22 && c != 0x5C {
+                    out[written] = c
+                    written += 1
+                    p += 1
+                    continue
+                }
             }
-            let c = line[p]
-            if c == UInt8(ascii: "\"") {
-                close = p
-                break
-            }
-            guard c == UInt8(ascii: "\\") else {
-                out[written] = c
+            // line[p] is a quote (the value's end) or a backslash.
+            if line[p] == 0x22 { break }
+            guard p + 1 < n else { return nil }
+            let escaped = line[p + 1]
+            if escaped < 0x60 {
+                // \" \\ \/ (and any other byte below the letters): the character itself.
+                out[written] = escaped
                 written += 1
-                p += 1
+                p += 2
                 continue
             }
-            guard p + 1 < n else { return nil }
-            switch line[p + 1] {
+            switch escaped {
             case UInt8(ascii: "n"): out[written] = 0x0A
             case UInt8(ascii: "t"): out[written] = 0x09
             case UInt8(ascii: "r"): out[written] = 0x0D
             case UInt8(ascii: "b"): out[written] = 0x08
             case UInt8(ascii: "f"): out[written] = 0x0C
             case UInt8(ascii: "u"):
-                // `\uXXXX`, or a surrogate pair `\uD8xx\uDCxx`: decoded on their own.
+                // `\uXXXX`, or a surrogate pair `\uD8xx\uDCxx`: decoded on their own. Only whole
+                // escapes are handed over (`\u` without four hex digits is copied as it is, as
+                // `unescapeJSON` does): a piece cut short could end before a `\"`, whose quote
+                // would then seem to close the value.
+                guard Self.hexDigits(line, p + 2) else {
+                    out[written] = UInt8(ascii: "\\")
+                    out[written + 1] = escaped
+                    written += 2
+                    p += 2
+                    continue
+                }
                 var length = 6
-                if p + 12 <= n, line[p + 2] | 0x20 == UInt8(ascii: "d"), Escapes.hexValue(line[p + 3]) >= 8,
-                   Escapes.hexValue(line[p + 3]) <= 0xB, line[p + 6] == UInt8(ascii: "\\") { length = 12 }
-                let escaped = ByteScanning.slice(line, p, min(n, p + length))
-                let decoded = Escapes.unescapeJSON(escaped, to: out + written)
+                if line[p + 2] | 0x20 == UInt8(ascii: "d"), Escapes.hexValue(line[p + 3]) >= 8, Escapes.hexValue(line[p + 3]) <= 0xB,
+                   p + 12 <= n, line[p + 6] == UInt8(ascii: "\\"), line[p + 7] == UInt8(ascii: "u"), Self.hexDigits(line, p + 8) {
+                    length = 12
+                }
+                let sequence = ByteScanning.slice(line, p, p + length)
+                let decoded = Escapes.unescapeJSON(sequence, to: out + written)
                 if memchr(out + written, 0, decoded) != nil { hasNUL = true }
                 written += decoded
-                p += escaped.count
+                p += length
                 continue
-            default: out[written] = line[p + 1]  // \" \\ \/ and anything else: the character itself
+            default: out[written] = escaped  // anything else: the character itself
             }
             written += 1
             p += 2
         }
-        guard close >= 0 else { return nil }
-        var stream = ContainerStream.stdout
-        let rest = ByteScanning.slice(line, close + 1, n)
-        if ByteScanning.hasPrefix(rest, #","stream":"stderr""#) {
+        let close = p
+        let stream: ContainerStream
+        let rest = base + close + 1, restCount = n - close - 1
+        if WordScanning.hasPrefix(rest, restCount, #","stream":"stdout""#) {
+            stream = .stdout
+        } else if WordScanning.hasPrefix(rest, restCount, #","stream":"stderr""#) {
             stream = .stderr
-        } else if !ByteScanning.hasPrefix(rest, #","stream":"stdout""#) && !ByteScanning.hasPrefix(rest, ",") && !ByteScanning.hasPrefix(rest, "}") {
+        } else if restCount > 0 && (rest.load(as: UInt8.self) == UInt8(ascii: ",") || rest.load(as: UInt8.self) == UInt8(ascii: "}")) {
+            stream = .stdout
+        } else {
             return nil
         }
         // A newline can only come from an escape (a raw one ends the physical line): the last
@@ -118,11 +140,9 @@ struct DockerJSONLogWrapper: ContainerWrapper {
         return WrappedPiece(stream: stream, content: scratch.commit(count), endsLine: endsLine, hasNUL: hasNUL)
     }
 
-    /// Nonzero if one of the eight bytes of `word` is `byte`; its lowest set bit is in the first
-    /// such byte (little-endian: the first in memory).
-    @inline(__always)
-    private static func hasByte(_ word: UInt64, _ byte: UInt64) -> UInt64 {
-        let x = word ^ (byte &* 0x0101_0101_0101_0101)
-        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    /// Whether four hex digits are at `start` in `line`.
+    private static func hexDigits(_ line: UnsafeRawBufferPointer, _ start: Int) -> Bool {
+        guard start + 4 <= line.count else { return false }
+        return (start..<start + 4).allSatisfy { Escapes.hexValue(line[$0]) >= 0 }
     }
 }
