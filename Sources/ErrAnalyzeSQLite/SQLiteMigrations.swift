@@ -211,6 +211,29 @@ public enum SQLiteMigrations {
             JOIN methods m ON m.id = d.method_id
             LEFT JOIN codes c ON c.id = d.code_id;
         """,
+        // 6: latency histograms (issue 13): requests per hour × host × route × method × status
+        // × duration bucket (LatencyBuckets, layout version recorded in latency_layout), only
+        // non-empty buckets; the same per day (whole days of long reports), and per hour × host ×
+        // status (the timeline's p95). Rows stored before this migration have no histogram.
+        """
+        CREATE TABLE latency (
+            hour INTEGER NOT NULL, host_id INTEGER NOT NULL, route_id INTEGER NOT NULL, method_id INTEGER NOT NULL,
+            status INTEGER NOT NULL, bucket INTEGER NOT NULL, requests INTEGER NOT NULL,
+            PRIMARY KEY (hour, host_id, route_id, method_id, status, bucket)
+        ) WITHOUT ROWID;
+        CREATE TABLE latency_daily (
+            day INTEGER NOT NULL, host_id INTEGER NOT NULL, route_id INTEGER NOT NULL, method_id INTEGER NOT NULL,
+            status INTEGER NOT NULL, bucket INTEGER NOT NULL, requests INTEGER NOT NULL,
+            PRIMARY KEY (day, host_id, route_id, method_id, status, bucket)
+        ) WITHOUT ROWID;
+        CREATE TABLE latency_hourly (
+            hour INTEGER NOT NULL, host_id INTEGER NOT NULL, status INTEGER NOT NULL, bucket INTEGER NOT NULL,
+            requests INTEGER NOT NULL,
+            PRIMARY KEY (hour, host_id, status, bucket)
+        ) WITHOUT ROWID;
+        CREATE TABLE latency_layout (version INTEGER NOT NULL);
+        INSERT INTO latency_layout (version) VALUES (\(LatencyBuckets.layoutVersion));
+        """,
     ]
 
     /// Steps SQL cannot do, run after the SQL of the migration of the same index.

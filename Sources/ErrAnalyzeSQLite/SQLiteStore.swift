@@ -339,6 +339,7 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
             try upsertTraffic.run()
         }
         try writeRollups(rows, host: host)
+        try writeLatency(a, routeIDs: routeIDs, methodIDs: methodIDs, host: host)
         try writeClients(a.clients)
         let upsertMalformed = try connection.prepare("""
             INSERT INTO malformed (file_id, reason, count) VALUES (?, ?, ?)

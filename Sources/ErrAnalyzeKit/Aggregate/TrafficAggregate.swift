@@ -7,6 +7,9 @@ public struct TrafficAggregate {
     public var methods = ByteInterner()
     public var codes = ByteInterner()
     public private(set) var traffic = CounterTable<TrafficKey, TrafficCounts>()
+    /// Requests per hour × route × method × status × duration bucket, of the requests whose
+    /// log gave a duration (see `LatencyKey`, `LatencyBuckets`).
+    public private(set) var latency = CounterTable<LatencyKey, LatencyCount>()
     /// Errors per hour and client, at most `maxClients` of them named (see `ClientTally`).
     public private(set) var clients: ClientTally
     public var malformed = MalformedTally()
@@ -30,6 +33,7 @@ public struct TrafficAggregate {
     private var memoOwner: RouteMemo?
     private var memo: RouteMemo.View?
     private var otherRouteID = -1
+    private let latencyBuckets = LatencyBucketIndex.shared
 
     public init(templater: RouteTemplater = RouteTemplater(), maxRoutes: Int = 5000,
                 maxClients: Int = ClientTally.defaultCapacity) {
@@ -72,6 +76,11 @@ public struct TrafficAggregate {
                              status: Int16(truncatingIfNeeded: record.status), code: code, flags: flags)
         let timed = record.durationMicros >= 0
         traffic.add(key, TrafficCounts(requests: 1, timedRequests: timed ? 1 : 0, durationMicros: timed ? record.durationMicros : 0))
+        if timed {
+            latency.add(LatencyKey(hour: hour, route: key.route, method: key.method, status: key.status,
+                                   bucket: UInt16(truncatingIfNeeded: latencyBuckets.bucket(record.durationMicros))),
+                        LatencyCount(requests: 1))
+        }
 
         if record.status >= 400 && record.client.count > 0 {
             clients.add(hour: hour, client: record.client, ClientCounts(errors: 1, rateLimited: record.status == 429 ? 1 : 0))
@@ -138,6 +147,12 @@ public struct TrafficAggregate {
             moved.method = Int32(methodMap[Int(key.method)])
             if key.code != TrafficKey.noCode { moved.code = Int32(codeMap[Int(key.code)]) }
             traffic.add(moved, counts)
+        }
+        for (key, counts) in other.latency {
+            var moved = key
+            moved.route = Int32(routeMap[Int(key.route)])
+            moved.method = Int32(methodMap[Int(key.method)])
+            latency.add(moved, counts)
         }
         clients.merge(other.clients)
         malformed.merge(other.malformed, lineOffset: lines)

@@ -60,6 +60,7 @@ public enum ReportTables {
     public static let sectionNames = [
         "codes", "statuses", "status_classes", "categories", "routes", "routes_by_rate", "hosts", "clients",
         "clients_rate_limited", "unknown_codes", "status_drift", "timeline", "thresholds", "malformed",
+        "latency", "latency_routes", "slow_routes", "latency_timeline",
     ]
 
     public static func table(_ section: String, of report: Report, for audience: Audience) -> ReportTable? {
@@ -186,7 +187,7 @@ public enum ReportTables {
                 ("start", "Hour", .time), ("requests", "Requests", .count), ("errors", "Errors", .count), ("error_rate", "Error rate", .ratio),
             ])
             t.rows = report.timeline.map { [.time($0.start), .count($0.requests), .count($0.errors), .ratio(share($0.errors, $0.requests))] }
-            return t
+            return withP95(t, report, for: audience)
 
         case "thresholds":
             var t = ReportTable(id: section, title: "Thresholds", columns: [
@@ -206,7 +207,7 @@ public enum ReportTables {
             return t
 
         default:
-            return nil
+            return latencyTable(section, of: report, for: audience)
         }
     }
 

@@ -1,0 +1,142 @@
+import ErrAnalyzeKit
+
+/// Latency histograms (migration 6): written with each step's aggregates, read by the report.
+extension SQLiteStore: LatencyReportStore {
+    /// Adds a step's latency counts: hourly rows (with the route ids the per-hour cap chose for
+    /// the traffic rows, so folded routes fold here identically), daily rows and per-hour ×
+    /// status rows. Rows in primary-key order, as for traffic.
+    func writeLatency(_ a: TrafficAggregate, routeIDs: [PerHourCap.HourRoute: Int64], methodIDs: [Int64], host: Int64) throws {
+        guard !a.latency.isEmpty else { return }
+        struct Row: Hashable, Comparable {
+            var time, route, method, status, bucket: Int64
+            static func < (x: Row, y: Row) -> Bool {
+                (x.time, x.route, x.method, x.status, x.bucket) < (y.time, y.route, y.method, y.status, y.bucket)
+            }
+        }
+        var hourly: [Row: Int64] = [:]
+        var daily: [Row: Int64] = [:]
+        var byStatus: [Row: Int64] = [:]
+        hourly.reserveCapacity(a.latency.count)
+        for (key, count) in a.latency {
+            guard let route = routeIDs[PerHourCap.HourRoute(hour: key.hour, route: key.route)] else { continue }
+            let row = Row(time: Int64(key.hour), route: route, method: methodIDs[Int(key.method)], status: Int64(key.status),
+                          bucket: Int64(key.bucket))
+            // Two local routes may fold into the same `(other)` id.
+            hourly[row, default: 0] += count.requests
+            var day = row
+            day.time = DailyRollup.day(ofHour: row.time)
+            daily[day, default: 0] += count.requests
+            byStatus[Row(time: row.time, route: 0, method: 0, status: row.status, bucket: row.bucket), default: 0] += count.requests
+        }
+        func upsert(_ table: String, _ timeColumn: String, _ rows: [Row: Int64]) throws {
+            let statement = try connection.prepare("""
+                INSERT INTO \(table) (\(timeColumn), host_id, route_id, method_id, status, bucket, requests) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (\(timeColumn), host_id, route_id, method_id, status, bucket) DO UPDATE SET requests = requests + excluded.requests
+                """)
+            for (row, requests) in rows.sorted(by: { $0.key < $1.key }) {
+                statement.bindIntegers(row.time, host, row.route, row.method, row.status, row.bucket, requests)
+                try statement.run()
+            }
+        }
+        try upsert("latency", "hour", hourly)
+        try upsert("latency_daily", "day", daily)
+        let statusRows = try connection.prepare("""
+            INSERT INTO latency_hourly (hour, host_id, status, bucket, requests) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (hour, host_id, status, bucket) DO UPDATE SET requests = requests + excluded.requests
+            """)
+        for (row, requests) in byStatus.sorted(by: { $0.key < $1.key }) {
+            statusRows.bindIntegers(row.time, host, row.status, row.bucket, requests)
+            try statusRows.run()
+        }
+    }
+
+    /// Latency rows before `beforeHour` go; a day cut in two is summed again from its hours.
+    func pruneLatency(beforeHour: Int64) throws {
+        try connection.prepare("DELETE FROM latency WHERE hour < ?").bind([beforeHour]).run()
+        try connection.prepare("DELETE FROM latency_hourly WHERE hour < ?").bind([beforeHour]).run()
+        let day = DailyRollup.day(ofHour: beforeHour)
+        try connection.prepare("DELETE FROM latency_daily WHERE day < ?").bind([day]).run()
+        guard beforeHour != day * 24 else { return }
+        try connection.prepare("DELETE FROM latency_daily WHERE day = ?").bind([day]).run()
+        try connection.prepare("""
+            INSERT INTO latency_daily (day, host_id, route_id, method_id, status, bucket, requests)
+                SELECT ?, host_id, route_id, method_id, status, bucket, sum(requests)
+                FROM latency WHERE hour >= ? AND hour < ? GROUP BY host_id, route_id, method_id, status, bucket
+            """).bind([day, day * 24, day * 24 + 24]).run()
+    }
+
+    public func latencyLayoutVersion() throws -> Int {
+        try StoreError.neutral {
+            Int(try connection.prepare("SELECT version FROM latency_layout").firstRow { $0.int(0) } ?? Int64(LatencyBuckets.layoutVersion))
+        }
+    }
+
+    private func latencyRange(_ first: Int64?, _ last: Int64?, column: String) -> (String, [Any?]) {
+        var parts: [String] = []
+        var values: [Any?] = []
+        if let first { parts.append("\(column) >= ?"); values.append(first) }
+        if let last { parts.append("\(column) <= ?"); values.append(last) }
+        return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), values)
+    }
+
+    private func idNames(_ table: String) throws -> [Int64: String] {
+        var map: [Int64: String] = [:]
+        try connection.prepare("SELECT id, value FROM \(table)").forEachRow { map[$0.int(0)] = $0.string(1) }
+        return map
+    }
+
+    public func latencyGroups(in window: HourWindow, matching filter: TrafficFilter) throws -> [LatencyGroup] {
+        try StoreError.neutral {
+            try connection.readTransaction {
+                let hosts = try hostClause(filter)
+                var sums = LatencySums()
+                func scan(_ sql: String, _ values: [Any?]) throws {
+                    try connection.prepare(sql).bind(values).forEachRow { row in
+                        sums.add(route: row.int(0), method: row.int(1), status: row.int(2), bucket: row.int(3), requests: row.int(4))
+                    }
+                }
+                let columns = "route_id, method_id, status, bucket, requests"
+                let plan = DailyRollup.plan(window)
+                if let days = plan.days {
+                    let (clause, values) = latencyRange(days.lowerBound == .min ? nil : days.lowerBound,
+                                                        days.upperBound == .max ? nil : days.upperBound, column: "day")
+                    try scan("SELECT \(columns) FROM latency_daily WHERE \(clause) AND \(hosts)", values)
+                }
+                for range in plan.hourRanges {
+                    let (clause, values) = latencyRange(range.first.map(Int64.init), range.last.map(Int64.init), column: "hour")
+                    try scan("SELECT \(columns) FROM latency WHERE \(clause) AND \(hosts)", values)
+                }
+                return sums.groups(routes: try idNames("routes"), methods: try idNames("methods"), filter: filter)
+            }
+        }
+    }
+
+    public func hourlyLatency(in window: HourWindow, matching filter: TrafficFilter) throws -> [HourlyLatency] {
+        try StoreError.neutral {
+            try connection.readTransaction {
+                let hosts = try hostClause(filter)
+                let (clause, values) = latencyRange(window.first.map(Int64.init), window.last.map(Int64.init), column: "hour")
+                var sums = HourlyLatencySums()
+                if !filter.restrictsLatencyKeys {
+                    try connection.prepare("SELECT hour, status, bucket, requests FROM latency_hourly WHERE \(clause) AND \(hosts)")
+                        .bind(values).forEachRow { row in
+                            guard filter.matches(status: Int(row.int(1))) else { return }
+                            sums.add(hour: row.int(0), bucket: row.int(2), requests: row.int(3))
+                        }
+                } else {
+                    let routes = try idNames("routes"), methods = try idNames("methods")
+                    var routeMatches: [Int64: Bool] = [:]
+                    try connection.prepare("SELECT hour, route_id, method_id, status, bucket, requests FROM latency WHERE \(clause) AND \(hosts)")
+                        .bind(values).forEachRow { row in
+                            let routeID = row.int(1)
+                            let routeOK = routeMatches[routeID] ?? filter.matches(route: routes[routeID] ?? "?")
+                            routeMatches[routeID] = routeOK
+                            guard routeOK, filter.matches(status: Int(row.int(3))), filter.matches(method: methods[row.int(2)] ?? "") else { return }
+                            sums.add(hour: row.int(0), bucket: row.int(4), requests: row.int(5))
+                        }
+                }
+                return sums.rows()
+            }
+        }
+    }
+}
