@@ -74,7 +74,9 @@ public enum LatencyBuckets {
         let r = range(of: bucket)
         let a = r.lowerBound, b = r.upperBound
         guard a != b else { return a }
-        return (2 * a * b + (a + b) / 2) / (a + b)
+        // In floating point: 2ab overflows 64 bits in the top decades.
+        let x = Double(a), y = Double(b)
+        return Int64((2 * x * y / (x + y)).rounded())
     }
 
     /// The bucket whose upper bound is exactly `micros`, if there is one: counts up to such a

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ErrAnalyzeKit
+@testable import ErrAnalyzeSQLite
+
+/// The SQLite store's latency rows (migration 6): written with each step, capped like the
+/// traffic rows, rolled up by day, pruned, and read back summed.
+@Suite struct LatencyStoreTests {
+    func timed(_ n: Int, start: Int64, path: String, status: Int = 200, micros: (Int) -> Int64) -> [TestRequest] {
+        (0..<n).map { TestRequest(time: start + Int64($0) * 10, method: "GET", path: path, status: status, durationMicros: micros($0)) }
+    }
+
+    func histogramTotal(_ groups: [LatencyGroup]) -> Int64 { groups.reduce(0) { $0 + $1.requests } }
+
+    @Test func onlyNonEmptyBucketsAreStoredAndTheyAddUpAcrossSteps() throws {
+        let store = try SQLiteStore(path: temporaryDatabase(), host: "web-1")
+        #expect(try store.schemaVersion() == 6)
+        #expect(try store.latencyLayoutVersion() == LatencyBuckets.layoutVersion)
+        let first = timed(100, start: reportDay, path: "/a") { _ in 20_000 }          // one bucket
+        let second = timed(50, start: reportDay + 1800, path: "/a") { _ in 20_000 }
+        try store.commit(checkpoint(aggregate(first), bytes: 10, head: "one"))
+        try store.commit(checkpoint(aggregate(second), bytes: 10, head: "two"))
+        var rows: [(Int64, Int64)] = []
+        try store.connection.prepare("SELECT bucket, requests FROM latency").forEachRow { rows.append(($0.int(0), $0.int(1))) }
+        #expect(rows.count == 1)
+        #expect(rows.first?.1 == 150)
+        #expect(Int(rows.first!.0) == LatencyBuckets.bucket(ofMicros: 20_000))
+        let groups = try store.latencyGroups(in: .all, matching: TrafficFilter())
+        #expect(groups == [LatencyGroup(route: "/a", method: "GET", status: 200, bucket: LatencyBuckets.bucket(ofMicros: 20_000), requests: 150)])
+    }
+
+    @Test func wholeDaysComeFromTheDailyRowsAndGiveTheSameSumsAsTheHours() throws {
+        let store = try SQLiteStore(path: temporaryDatabase(), host: "web-1")
+        var rng = SeededGenerator(seed: 7)
+        let requests = (0..<3).flatMap { day in
+            timed(300, start: reportDay + Int64(day) * 86_400 + 4_000, path: ["/v1/alpha", "/v1/beta", "/v1/gamma"][day], status: day == 1 ? 503 : 200) { _ in
+                Int64.random(in: 0...900_000, using: &rng)
+            }
+        }
+        try store.commit(checkpoint(aggregate(requests), bytes: 10, head: "days"))
+        let firstHour = Int32(reportDay / 3600)
+        let window = HourWindow(first: firstHour, last: firstHour + 72 - 1)
+        #expect(DailyRollup.plan(window).days != nil)
+        let viaDays = try store.latencyGroups(in: window, matching: TrafficFilter())
+        let viaHours = try store.latencyGroups(in: HourWindow(first: firstHour + 1, last: firstHour + 71), matching: TrafficFilter())
+        #expect(viaDays == viaHours)  // every request is after the first hour
+        #expect(histogramTotal(viaDays) == 900)
+        let only5xx = try store.latencyGroups(in: window, matching: TrafficFilter(statuses: [.init(500, 599)]))
+        #expect(histogramTotal(only5xx) == 300)
+        let hourly = try store.hourlyLatency(in: window, matching: TrafficFilter())
+        #expect(hourly.reduce(0) { $0 + $1.requests } == 900)
+        let hourlyRoute = try store.hourlyLatency(in: window, matching: TrafficFilter(routes: ["/v1/gamma"]))
+        #expect(hourlyRoute.reduce(0) { $0 + $1.requests } == 300)
+    }
+
+    @Test func routesFoldedByThePerHourCapFoldTheirLatencyIdentically() throws {
+        let store = try SQLiteStore(path: temporaryDatabase(), host: "web-1")
+        store.maxRoutesPerHour = 2
+        let requests = timed(30, start: reportDay, path: "/busy") { _ in 1_000 }
+            + timed(20, start: reportDay, path: "/second") { _ in 2_000 }
+            + timed(5, start: reportDay, path: "/quiet") { _ in 3_000 }
+            + timed(4, start: reportDay, path: "/quieter") { _ in 4_000 }
+        try store.commit(checkpoint(aggregate(requests), bytes: 10, head: "cap"))
+        let traffic = Dictionary(grouping: try store.trafficGroups(in: .all), by: \.route).mapValues { $0.reduce(0) { $0 + $1.counts.timedRequests } }
+        let latency = Dictionary(grouping: try store.latencyGroups(in: .all, matching: TrafficFilter()), by: \.route)
+            .mapValues { $0.reduce(0) { $0 + $1.requests } }
+        #expect(latency == traffic)
+        #expect(latency[TrafficAggregate.otherRoute] == 9)
+    }
+
+    @Test func pruneRemovesTheLatencyRowsOfTheHoursItRemoves() throws {
+        let store = try SQLiteStore(path: temporaryDatabase(), host: "web-1")
+        let requests = timed(10, start: reportDay, path: "/old") { _ in 5_000 } + timed(10, start: reportDay + 86_400 + 7_200, path: "/new") { _ in 5_000 }
+        try store.commit(checkpoint(aggregate(requests), bytes: 10, head: "prune"))
+        _ = try store.prune(beforeHour: Int32((reportDay + 86_400 + 3_600) / 3600), now: reportDay + 90_000)
+        #expect(try store.latencyGroups(in: .all, matching: TrafficFilter()).map(\.route) == ["/new"])
+        #expect(try store.hourlyLatency(in: .all, matching: TrafficFilter()).reduce(0) { $0 + $1.requests } == 10)
+        // The cut day is summed again from the hours that remain.
+        let day = reportDay / 86_400 + 1
+        let daily = try store.connection.prepare("SELECT sum(requests) FROM latency_daily WHERE day = ?").bind([day]).firstRow { $0.int(0) }
+        #expect(daily == 10)
+    }
+}
