@@ -2,7 +2,8 @@
 /// milliseconds (`"unit": "ms"`, microsecond precision), percentiles nearest-rank, each
 /// within `relative_error` of the exact value.
 extension JSONReportRenderer {
-    static func latency(_ l: Report.Latency, _ w: inout JSONWriter) {
+    /// Also used alone: the store contract tests compare this object between stores.
+    public static func latency(_ l: Report.Latency, _ w: inout JSONWriter) {
         func ms(_ micros: Int64) -> JSONWriter.Value { .double(DurationText.milliseconds(micros)) }
         func stats(_ s: Report.Latency.Stats, _ w: inout JSONWriter) {
             w.field("count", .int(s.count))
