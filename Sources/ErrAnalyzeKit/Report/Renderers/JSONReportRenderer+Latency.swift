@@ -6,11 +6,13 @@ extension JSONReportRenderer {
     public static func latency(_ l: Report.Latency, _ w: inout JSONWriter) {
         func ms(_ micros: Int64) -> JSONWriter.Value { .double(DurationText.milliseconds(micros)) }
         func stats(_ s: Report.Latency.Stats, _ w: inout JSONWriter) {
+            // No timed request: nulls, never zeros that would read as "instant".
+            let timed = s.count > 0
             w.field("count", .int(s.count))
-            w.field("p50", ms(s.p50))
-            w.field("p90", ms(s.p90))
-            w.field("p95", ms(s.p95))
-            w.field("p99", ms(s.p99))
+            w.field("p50", timed ? ms(s.p50) : .null)
+            w.field("p90", timed ? ms(s.p90) : .null)
+            w.field("p95", timed ? ms(s.p95) : .null)
+            w.field("p99", timed ? ms(s.p99) : .null)
             w.field("max", s.maxBucket.map(ms) ?? .null)
             w.field("mean", s.mean.map(ms) ?? .null)
         }
@@ -43,7 +45,7 @@ extension JSONReportRenderer {
             w.object("slow") { w in
                 w.field("threshold", ms(l.slowThreshold))
                 w.field("count", .int(l.slow))
-                w.field("share", .double(l.slowShare))
+                w.field("share", l.available ? .double(l.slowShare) : .null)
                 w.field("exact", .bool(l.slowExact))
                 w.array("routes") { w in
                     for r in l.slowRoutes {
@@ -56,7 +58,7 @@ extension JSONReportRenderer {
             }
             w.object("apdex") { w in
                 w.field("t", ms(l.apdex.threshold))
-                w.field("score", .double(l.apdex.score))
+                w.field("score", l.available ? .double(l.apdex.score) : .null)
                 w.field("satisfied", .int(l.apdex.satisfied))
                 w.field("tolerating", .int(l.apdex.tolerating))
                 w.field("frustrated", .int(l.apdex.frustrated))
