@@ -80,6 +80,8 @@ import Testing
         #expect(rows1 > 0)
         let postgres = try Self.reader(db)
         try S.expectSameReport(sqlite, postgres)
+        // The latency histograms came across too (app.jsonl and the nginx logs have durations).
+        #expect(try ReportBuilder(store: postgres, classifier: Classifier()).build(ReportOptions()).latency.overall.count > 3_000)
         try S.expectSameReport(sqlite, postgres, options: ReportOptions(top: 25, filter: TrafficFilter(hosts: ["web-2"])))
         // Whole days (daily rows) with hours at both ends; and the month boundary of web-2.
         try S.expectSameReport(sqlite, postgres, options: ReportOptions(window: Report.Window(since: 1_431_856_800, until: 1_432_130_400), top: 25))
