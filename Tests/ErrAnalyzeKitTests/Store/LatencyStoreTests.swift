@@ -81,4 +81,33 @@ import TestSupport
         let daily = try store.connection.prepare("SELECT sum(requests) FROM latency_daily WHERE day = ?").bind([day]).firstRow { $0.int(0) }
         #expect(daily == 10)
     }
+
+    /// A schema 5 database (durations summed, no histogram) is upgraded in place: old timed
+    /// requests are said to be left out of the percentiles; new ones count.
+    @Test func aSchema5DatabaseIsUpgradedAndItsOldTimedRequestsAreNamed() throws {
+        let path = temporaryDatabase()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let legacy = try SQLiteConnection(path: path)
+        for migration in SQLiteMigrations.all.prefix(5) { try legacy.execute(migration) }
+        try legacy.execute("PRAGMA user_version = 5")
+        let hour = reportDay / 3600
+        try legacy.execute("""
+            INSERT INTO hosts (id, name) VALUES (1, 'web-1');
+            INSERT INTO routes (id, value) VALUES (1, '/a');
+            INSERT INTO methods (id, value) VALUES (1, 'GET');
+            INSERT INTO traffic VALUES (\(hour), 1, 1, 1, 200, 0, 0, 40, 40, 400000);
+            INSERT INTO traffic_daily VALUES (\(hour / 24), 1, 1, 1, 200, 0, 0, 40, 40, 400000);
+            INSERT INTO status_hourly VALUES (\(hour), 1, 200, 40);
+            """)
+        let store = try SQLiteStore(path: path, host: "web-1")
+        #expect(try store.schemaVersion() == 6)
+        var report = try ReportBuilder(store: store, classifier: Classifier()).build(ReportOptions())
+        #expect(!report.latency.available)
+        #expect(report.latency.note?.contains("40 requests") == true, "\(report.latency.note ?? "nil") \(report.totals.requests)")
+        try store.commit(checkpoint(aggregate(timed(10, start: reportDay + 7_200, path: "/a") { _ in 30_000 }), bytes: 10, head: "new"))
+        report = try ReportBuilder(store: store, classifier: Classifier()).build(ReportOptions())
+        #expect(report.latency.available)
+        #expect(report.latency.overall.count == 10)
+        #expect(report.latency.note?.contains("40 timed requests") == true)
+    }
 }
