@@ -7,45 +7,43 @@ extension SQLiteStore: LatencyReportStore {
     /// status rows. Rows in primary-key order, as for traffic.
     func writeLatency(_ a: TrafficAggregate, routeIDs: [PerHourCap.HourRoute: Int64], methodIDs: [Int64], host: Int64) throws {
         guard !a.latency.isEmpty else { return }
-        struct Row: Hashable, Comparable {
-            var time, route, method, status, bucket: Int64
-            static func < (x: Row, y: Row) -> Bool {
-                (x.time, x.route, x.method, x.status, x.bucket) < (y.time, y.route, y.method, y.status, y.bucket)
-            }
-        }
-        var hourly: [Row: Int64] = [:]
-        var daily: [Row: Int64] = [:]
-        var byStatus: [Row: Int64] = [:]
+        // Flat arrays sorted by key, no dictionaries: a sparse step (few requests per key)
+        // has about as many latency keys as requests. Rows that share a key (two local routes
+        // folded into one `(other)` id) are simply upserted twice: the upsert adds.
+        var hourly: [LatencyRowValues] = []
         hourly.reserveCapacity(a.latency.count)
+        var daily = CounterTable<LatencyRowValues.Key, LatencyCount>(capacity: a.latency.count / 4)
+        var byStatus = CounterTable<LatencyRowValues.Key, LatencyCount>(capacity: a.latency.count / 4)
         for (key, count) in a.latency {
             guard let route = routeIDs[PerHourCap.HourRoute(hour: key.hour, route: key.route)] else { continue }
-            let row = Row(time: Int64(key.hour), route: route, method: methodIDs[Int(key.method)], status: Int64(key.status),
-                          bucket: Int64(key.bucket))
-            // Two local routes may fold into the same `(other)` id.
-            hourly[row, default: 0] += count.requests
+            let row = LatencyRowValues.Key(time: Int64(key.hour), route: route, method: methodIDs[Int(key.method)],
+                                           status: Int64(key.status), bucket: Int64(key.bucket))
+            hourly.append(LatencyRowValues(key: row, requests: count.requests))
             var day = row
             day.time = DailyRollup.day(ofHour: row.time)
-            daily[day, default: 0] += count.requests
-            byStatus[Row(time: row.time, route: 0, method: 0, status: row.status, bucket: row.bucket), default: 0] += count.requests
+            daily.add(day, count)
+            byStatus.add(LatencyRowValues.Key(time: row.time, route: 0, method: 0, status: row.status, bucket: row.bucket), count)
         }
-        func upsert(_ table: String, _ timeColumn: String, _ rows: [Row: Int64]) throws {
+        func upsert(_ table: String, _ timeColumn: String, _ rows: [LatencyRowValues]) throws {
             let statement = try connection.prepare("""
                 INSERT INTO \(table) (\(timeColumn), host_id, route_id, method_id, status, bucket, requests) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (\(timeColumn), host_id, route_id, method_id, status, bucket) DO UPDATE SET requests = requests + excluded.requests
                 """)
-            for (row, requests) in rows.sorted(by: { $0.key < $1.key }) {
-                statement.bindIntegers(row.time, host, row.route, row.method, row.status, row.bucket, requests)
+            for row in rows {
+                statement.bindIntegers(row.key.time, host, row.key.route, row.key.method, row.key.status, row.key.bucket, row.requests)
                 try statement.run()
             }
         }
+        // Primary-key order: each upsert lands next to the previous one in the B-tree.
+        hourly.sort { $0.key < $1.key }
         try upsert("latency", "hour", hourly)
-        try upsert("latency_daily", "day", daily)
+        try upsert("latency_daily", "day", daily.map { LatencyRowValues(key: $0.key, requests: $0.value.requests) }.sorted { $0.key < $1.key })
         let statusRows = try connection.prepare("""
             INSERT INTO latency_hourly (hour, host_id, status, bucket, requests) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (hour, host_id, status, bucket) DO UPDATE SET requests = requests + excluded.requests
             """)
-        for (row, requests) in byStatus.sorted(by: { $0.key < $1.key }) {
-            statusRows.bindIntegers(row.time, host, row.status, row.bucket, requests)
+        for row in byStatus.map({ LatencyRowValues(key: $0.key, requests: $0.value.requests) }).sorted(by: { $0.key < $1.key }) {
+            statusRows.bindIntegers(row.key.time, host, row.key.status, row.key.bucket, row.requests)
             try statusRows.run()
         }
     }
@@ -139,4 +137,20 @@ extension SQLiteStore: LatencyReportStore {
             }
         }
     }
+}
+
+/// One latency row to upsert: its key (stored ids; `time` an hour or a day) and its count.
+struct LatencyRowValues {
+    struct Key: CounterKey, Comparable {
+        var time, route, method, status, bucket: Int64
+        var counterHash: UInt64 {
+            mixCounterHash(UInt64(bitPattern: time) &+ UInt64(bitPattern: route) &<< 24 &+ UInt64(bitPattern: method) &<< 48,
+                           UInt64(bitPattern: status) &+ UInt64(bitPattern: bucket) &<< 16)
+        }
+        static func < (x: Key, y: Key) -> Bool {
+            (x.time, x.route, x.method, x.status, x.bucket) < (y.time, y.route, y.method, y.status, y.bucket)
+        }
+    }
+    var key: Key
+    var requests: Int64
 }
