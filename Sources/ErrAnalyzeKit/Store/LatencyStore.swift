@@ -102,17 +102,38 @@ package struct LatencySums {
     }
 }
 
-/// Sums per hour × bucket, in hour then bucket order.
+/// Sums per hour × bucket, in hour then bucket order. Rows usually arrive in hour order (the
+/// tables' keys start with the hour): the current hour's buckets are a dense array.
 package struct HourlyLatencySums {
-    private var sums: [Int64: [Int64: Int64]] = [:]
+    private var hours: [Int64: [Int64]] = [:]
+    private var currentHour: Int64 = .min
+    private var current: [Int64] = []
+
     package init() {}
+
+    @inline(__always)
     package mutating func add(hour: Int64, bucket: Int64, requests: Int64) {
-        sums[hour, default: [:]][bucket, default: 0] += requests
+        if hour != currentHour { switchTo(hour) }
+        let index = Int(bucket)
+        guard index >= 0 && index < current.count else { return }
+        current[index] += requests
     }
+
+    private mutating func switchTo(_ hour: Int64) {
+        if currentHour != .min { hours[currentHour] = current }
+        currentHour = hour
+        current = hours[hour] ?? [Int64](repeating: 0, count: LatencyBuckets.count)
+    }
+
     package func rows() -> [HourlyLatency] {
-        sums.keys.sorted().flatMap { hour in
-            sums[hour]!.filter { $0.value != 0 }.sorted { $0.key < $1.key }
-                .map { HourlyLatency(hour: Int32(truncatingIfNeeded: hour), bucket: Int($0.key), requests: $0.value) }
+        var all = hours
+        if currentHour != .min { all[currentHour] = current }
+        var result: [HourlyLatency] = []
+        for hour in all.keys.sorted() {
+            for (bucket, n) in all[hour]!.enumerated() where n != 0 {
+                result.append(HourlyLatency(hour: Int32(truncatingIfNeeded: hour), bucket: bucket, requests: n))
+            }
         }
+        return result
     }
 }
