@@ -51,14 +51,9 @@ public struct HourlyLatency: Sendable, Equatable {
 }
 
 extension TrafficFilter {
-    /// Whether the filter restricts by route, method or status (what the per-hour latency
-    /// rollup, kept per host × status only, cannot answer alone).
+    /// Whether the filter restricts by route or method (what the per-hour latency rollup,
+    /// kept per host × status only, cannot answer alone).
     package var restrictsLatencyKeys: Bool { !routes.isEmpty || !methods.isEmpty }
-
-    /// Whether a latency row of this route × method × status is selected (hosts are applied by the store).
-    package func matchesLatency(route: String, method: String, status: Int) -> Bool {
-        matches(status: status) && matches(method: method) && matches(route: route)
-    }
 }
 
 /// Sums of latency rows by stored ids, the stores' common accumulator (reports sum in Swift

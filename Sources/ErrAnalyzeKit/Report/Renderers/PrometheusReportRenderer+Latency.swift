@@ -10,7 +10,7 @@ extension PrometheusReportRenderer {
         ("0.5", 500_000), ("1", 1_000_000), ("2.5", 2_500_000), ("5", 5_000_000), ("10", 10_000_000),
     ]
 
-    static func latency(_ report: Report, sumType: String, scope: String) -> String {
+    static func latency(_ report: Report, scope: String) -> String {
         let l = report.latency
         guard l.available else { return "" }
         let name = "erranalyze_request_duration_seconds"
@@ -26,7 +26,6 @@ extension PrometheusReportRenderer {
         out += "erranalyze_apdex \(JSONWriter.number(l.apdex.score))\n"
         out += "# HELP erranalyze_slow_requests Requests \(scope) slower than \(DurationText.human(l.slowThreshold)).\n# TYPE erranalyze_slow_requests gauge\n"
         out += "erranalyze_slow_requests \(l.slow)\n"
-        _ = sumType
         return out
     }
 }
