@@ -170,3 +170,52 @@ import Testing
         #expect(text.stdout.contains("%D"))
     }
 }
+
+/// The real-looking samples: durations read here independently from the same bytes (JSON's
+/// `response.duration_ms`, nginx's `$request_time`) give exact percentiles the report's are
+/// within the bound of.
+@Suite struct LatencySampleLogsTests {
+    func expectPercentiles(_ micros: [Int64], _ report: [String: Any], _ label: String) throws {
+        let latency = try #require(report["latency"] as? [String: Any])
+        #expect(latency.int("count") == micros.count, "\(label)")
+        for (key, q) in [("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99)] {
+            let exact = LatencyEndToEndTests.exact(micros, q) / 1_000
+            LatencyEndToEndTests.expectWithin(latency[key], exact, "\(label) \(key)")
+        }
+    }
+
+    @Test func theJSONSampleLogsDurationsGiveItsPercentiles() throws {
+        let h = try Harness()
+        let file = Harness.sampleLogs.appendingPathComponent("api/app.jsonl").path
+        #expect(try h.run(["ingest", "--db", h.db, file]).status == 0)
+        var micros: [Int64] = []
+        // Bytes, not a String: the sample holds a line of binary data (a malformed line).
+        for line in try Data(contentsOf: URL(fileURLWithPath: file)).split(separator: 0x0A) {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                  let response = object["response"] as? [String: Any],
+                  let ms = (response["duration_ms"] as? NSNumber)?.doubleValue else { continue }
+            micros.append(Int64((ms * 1_000).rounded()))
+        }
+        #expect(micros.count == 3_000)
+        try expectPercentiles(micros, try h.jsonReport(), "app.jsonl")
+    }
+
+    @Test func theNginxSampleLogsRequestTimesGiveItsPercentiles() throws {
+        let h = try Harness()
+        let file = Harness.sampleLogs.appendingPathComponent("nginx/access.log").path
+        let format = try String(contentsOfFile: Harness.sampleLogs.appendingPathComponent("nginx/log_format.conf").path, encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("log_format") }.map(String.init) ?? ""
+        #expect(try h.run(["ingest", "--db", h.db, "--log-format", format, file]).status == 0)
+        // $request_time follows the quoted user agent: `… "agent" 0.123 "code" "key" "retry"`.
+        let pattern = try NSRegularExpression(pattern: #"" ([0-9]+\.[0-9]+) "[^"]*" "[^"]*" "[^"]*"$"#)
+        var micros: [Int64] = []
+        for line in try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n") {
+            let text = String(line)
+            guard let match = pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+                  let range = Range(match.range(at: 1), in: text), let seconds = Double(text[range]) else { continue }
+            micros.append(Int64((seconds * 1_000_000).rounded()))
+        }
+        #expect(micros.count > 1_000)
+        try expectPercentiles(micros, try h.jsonReport(), "nginx access.log")
+    }
+}
