@@ -228,7 +228,8 @@ public enum PostgresMigrations {
         // 2: latency histograms (issue 13), as SQLite's migration 6: requests per hour × host ×
         // route × method × status × duration bucket (LatencyBuckets; the layout version in
         // erranalyze_meta), only non-empty buckets, partitioned by month like the other hourly
-        // tables (prune drops them); per day; and per hour × host × status (the timeline's p95).
+        // tables (prune drops them); per day and per month; and per hour × host × status (the
+        // timeline's p95).
         // The partition function now makes the latency tables' partitions too.
         """
         CREATE TABLE latency (
@@ -245,6 +246,11 @@ public enum PostgresMigrations {
             day integer NOT NULL, host_id integer NOT NULL, route_id integer NOT NULL, method_id integer NOT NULL,
             status integer NOT NULL, bucket integer NOT NULL, requests bigint NOT NULL,
             PRIMARY KEY (day, host_id, route_id, method_id, status, bucket)
+        );
+        CREATE TABLE latency_monthly (
+            month integer NOT NULL, host_id integer NOT NULL, route_id integer NOT NULL, method_id integer NOT NULL,
+            status integer NOT NULL, bucket integer NOT NULL, requests bigint NOT NULL,
+            PRIMARY KEY (month, host_id, route_id, method_id, status, bucket)
         );
         INSERT INTO erranalyze_meta (key, value) VALUES ('latency_layout', '\(LatencyBuckets.layoutVersion)');
         CREATE OR REPLACE FUNCTION erranalyze_ensure_partitions(hours integer[]) RETURNS integer

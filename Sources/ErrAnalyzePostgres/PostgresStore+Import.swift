@@ -144,6 +144,7 @@ private struct ImportBuffers {
     var clients = AdditiveRows(.clientErrors)
     var latency = AdditiveRows(.latency)
     var latencyDaily = AdditiveRows(.latencyDaily)
+    var latencyMonthly = AdditiveRows(.latencyMonthly)
     var latencyHourly = AdditiveRows(.latencyHourly)
     private(set) var hourlyRows: Int64 = 0
     private(set) var hourlyRequests: Int64 = 0
@@ -174,13 +175,14 @@ private struct ImportBuffers {
             let route = names.routes[row.route]!, method = names.methods[row.method]!
             latency.append(row.hour, hostID, route, method, row.status, row.bucket, row.requests)
             latencyDaily.append(DailyRollup.day(ofHour: row.hour), hostID, route, method, row.status, row.bucket, row.requests)
+            latencyMonthly.append(month, hostID, route, method, row.status, row.bucket, row.requests)
             latencyHourly.append(row.hour, hostID, row.status, row.bucket, row.requests)
         }
     }
 
     /// Sends the buffered sums (in key order, `addSums`) and empties the buffers.
     mutating func flush(to connection: PostgresConnection) throws {
-        for rows in [traffic, daily, monthly, statuses, clients, latency, latencyDaily, latencyHourly] where !rows.isEmpty {
+        for rows in [traffic, daily, monthly, statuses, clients, latency, latencyDaily, latencyMonthly, latencyHourly] where !rows.isEmpty {
             try connection.addSums(rows)
         }
         traffic = AdditiveRows(.traffic)
@@ -190,6 +192,7 @@ private struct ImportBuffers {
         clients = AdditiveRows(.clientErrors)
         latency = AdditiveRows(.latency)
         latencyDaily = AdditiveRows(.latencyDaily)
+        latencyMonthly = AdditiveRows(.latencyMonthly)
         latencyHourly = AdditiveRows(.latencyHourly)
     }
 }

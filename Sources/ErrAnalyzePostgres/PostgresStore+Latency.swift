@@ -5,6 +5,8 @@ extension AdditiveRows.Table {
         name: "latency", keyColumns: ["hour", "host_id", "route_id", "method_id", "status", "bucket"], counterColumns: ["requests"])
     public static let latencyDaily = AdditiveRows.Table(
         name: "latency_daily", keyColumns: ["day", "host_id", "route_id", "method_id", "status", "bucket"], counterColumns: ["requests"])
+    public static let latencyMonthly = AdditiveRows.Table(
+        name: "latency_monthly", keyColumns: ["month", "host_id", "route_id", "method_id", "status", "bucket"], counterColumns: ["requests"])
     public static let latencyHourly = AdditiveRows.Table(
         name: "latency_hourly", keyColumns: ["hour", "host_id", "status", "bucket"], counterColumns: ["requests"])
 }
@@ -18,23 +20,44 @@ extension PostgresStore: LatencyReportStore {
         guard !a.latency.isEmpty else { return }
         var hourly = AdditiveRows(.latency, reservingRows: a.latency.count)
         var daily = AdditiveRows(.latencyDaily, reservingRows: a.latency.count)
+        var monthly = AdditiveRows(.latencyMonthly, reservingRows: a.latency.count)
+        var monthOfDay: [Int64: Int64] = [:]
         var byStatus = AdditiveRows(.latencyHourly, reservingRows: a.latency.count)
         for (key, count) in a.latency {
             let routeID = route(PerHourCap.HourRoute(hour: key.hour, route: key.route))
             let hour = Int64(key.hour)
             let rest = [routeID, methodIDs[Int(key.method)], Int64(key.status), Int64(key.bucket), count.requests]
             hourly.append(contentsOf: [hour, hostID] + rest)
-            daily.append(contentsOf: [DailyRollup.day(ofHour: hour), hostID] + rest)
+            let day = DailyRollup.day(ofHour: hour)
+            daily.append(contentsOf: [day, hostID] + rest)
+            if monthOfDay[day] == nil { monthOfDay[day] = MonthlyRollup.month(ofDay: day) }
+            monthly.append(contentsOf: [monthOfDay[day]!, hostID] + rest)
             byStatus.append(hour, hostID, Int64(key.status), Int64(key.bucket), count.requests)
         }
         try connection.addSums(hourly)
         try connection.addSums(daily)
+        try connection.addSums(monthly)
         try connection.addSums(byStatus)
     }
 
-    /// Whole days before `beforeHour` leave `latency_daily`; a day it cuts is summed again
-    /// from the hours that remain (call after removing the hourly rows).
+    /// Whole days before `beforeHour` leave `latency_daily`, whole months `latency_monthly`; a
+    /// day it cuts is summed again from the hours that remain, a month from its days (call
+    /// after removing the hourly rows).
     func pruneLatencyDaily(beforeHour: Int64, on connection: PostgresConnection) throws {
+        try pruneLatencyDays(beforeHour: beforeHour, on: connection)
+        let day = DailyRollup.day(ofHour: beforeHour)
+        let month = MonthlyRollup.month(ofDay: day)
+        try connection.query("DELETE FROM latency_monthly WHERE month < $1", [.int64(month)])
+        guard beforeHour != MonthlyRollup.firstDay(ofMonth: month) * 24 else { return }
+        try connection.query("DELETE FROM latency_monthly WHERE month = $1", [.int64(month)])
+        try connection.query("""
+            INSERT INTO latency_monthly
+                SELECT $1::integer, host_id, route_id, method_id, status, bucket, sum(requests)
+                FROM latency_daily WHERE day >= $2 AND day < $3 GROUP BY host_id, route_id, method_id, status, bucket
+            """, [.int64(month), .int64(MonthlyRollup.firstDay(ofMonth: month)), .int64(MonthlyRollup.firstDay(ofMonth: month + 1))])
+    }
+
+    private func pruneLatencyDays(beforeHour: Int64, on connection: PostgresConnection) throws {
         let day = DailyRollup.day(ofHour: beforeHour)
         try connection.query("DELETE FROM latency_daily WHERE day < $1", [.int64(day)])
         guard beforeHour != day * 24 else { return }
@@ -70,7 +93,13 @@ extension PostgresStore: LatencyReportStore {
                 }
                 let plan = DailyRollup.plan(window)
                 if let days = plan.days {
-                    part("latency_daily", Self.rangeClause(first: days.lowerBound, last: days.upperBound, column: "day"))
+                    let months = MonthlyRollup.plan(days)
+                    if let whole = months.months {
+                        part("latency_monthly", Self.rangeClause(first: whole.lowerBound, last: whole.upperBound, column: "month"))
+                    }
+                    for range in months.dayRanges {
+                        part("latency_daily", Self.rangeClause(first: range.lowerBound, last: range.upperBound, column: "day"))
+                    }
                 }
                 for range in plan.hourRanges { part("latency", Self.windowClause(range)) }
                 var sums = LatencySums()

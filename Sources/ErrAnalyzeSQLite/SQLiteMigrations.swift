@@ -213,8 +213,9 @@ public enum SQLiteMigrations {
         """,
         // 6: latency histograms (issue 13): requests per hour × host × route × method × status
         // × duration bucket (LatencyBuckets, layout version recorded in latency_layout), only
-        // non-empty buckets; the same per day (whole days of long reports), and per hour × host ×
-        // status (the timeline's p95). Rows stored before this migration have no histogram.
+        // non-empty buckets; the same per day and per calendar month (whole days and months of
+        // long reports), and per hour × host × status (the timeline's p95). Rows stored before
+        // this migration have no histogram.
         """
         CREATE TABLE latency (
             hour INTEGER NOT NULL, host_id INTEGER NOT NULL, route_id INTEGER NOT NULL, method_id INTEGER NOT NULL,
@@ -225,6 +226,11 @@ public enum SQLiteMigrations {
             day INTEGER NOT NULL, host_id INTEGER NOT NULL, route_id INTEGER NOT NULL, method_id INTEGER NOT NULL,
             status INTEGER NOT NULL, bucket INTEGER NOT NULL, requests INTEGER NOT NULL,
             PRIMARY KEY (day, host_id, route_id, method_id, status, bucket)
+        ) WITHOUT ROWID;
+        CREATE TABLE latency_monthly (
+            month INTEGER NOT NULL, host_id INTEGER NOT NULL, route_id INTEGER NOT NULL, method_id INTEGER NOT NULL,
+            status INTEGER NOT NULL, bucket INTEGER NOT NULL, requests INTEGER NOT NULL,
+            PRIMARY KEY (month, host_id, route_id, method_id, status, bucket)
         ) WITHOUT ROWID;
         CREATE TABLE latency_hourly (
             hour INTEGER NOT NULL, host_id INTEGER NOT NULL, status INTEGER NOT NULL, bucket INTEGER NOT NULL,

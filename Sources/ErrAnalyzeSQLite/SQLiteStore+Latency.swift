@@ -13,6 +13,8 @@ extension SQLiteStore: LatencyReportStore {
         var hourly: [LatencyRowValues] = []
         hourly.reserveCapacity(a.latency.count)
         var daily = CounterTable<LatencyRowValues.Key, LatencyCount>(capacity: a.latency.count / 4)
+        var monthly = CounterTable<LatencyRowValues.Key, LatencyCount>(capacity: a.latency.count / 8)
+        var monthOfDay: [Int64: Int64] = [:]
         var byStatus = CounterTable<LatencyRowValues.Key, LatencyCount>(capacity: a.latency.count / 4)
         for (key, count) in a.latency {
             guard let route = routeIDs[PerHourCap.HourRoute(hour: key.hour, route: key.route)] else { continue }
@@ -22,6 +24,10 @@ extension SQLiteStore: LatencyReportStore {
             var day = row
             day.time = DailyRollup.day(ofHour: row.time)
             daily.add(day, count)
+            if monthOfDay[day.time] == nil { monthOfDay[day.time] = MonthlyRollup.month(ofDay: day.time) }
+            var month = day
+            month.time = monthOfDay[day.time]!
+            monthly.add(month, count)
             byStatus.add(LatencyRowValues.Key(time: row.time, route: 0, method: 0, status: row.status, bucket: row.bucket), count)
         }
         func upsert(_ table: String, _ timeColumn: String, _ rows: [LatencyRowValues]) throws {
@@ -38,6 +44,7 @@ extension SQLiteStore: LatencyReportStore {
         hourly.sort { $0.key < $1.key }
         try upsert("latency", "hour", hourly)
         try upsert("latency_daily", "day", daily.map { LatencyRowValues(key: $0.key, requests: $0.value.requests) }.sorted { $0.key < $1.key })
+        try upsert("latency_monthly", "month", monthly.map { LatencyRowValues(key: $0.key, requests: $0.value.requests) }.sorted { $0.key < $1.key })
         let statusRows = try connection.prepare("""
             INSERT INTO latency_hourly (hour, host_id, status, bucket, requests) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (hour, host_id, status, bucket) DO UPDATE SET requests = requests + excluded.requests
@@ -48,8 +55,23 @@ extension SQLiteStore: LatencyReportStore {
         }
     }
 
-    /// Latency rows before `beforeHour` go; a day cut in two is summed again from its hours.
+    /// Latency rows before `beforeHour` go; a day cut in two is summed again from its hours,
+    /// a month cut in two from its days.
     func pruneLatency(beforeHour: Int64) throws {
+        try pruneLatencyHoursAndDays(beforeHour: beforeHour)
+        let day = DailyRollup.day(ofHour: beforeHour)
+        let month = MonthlyRollup.month(ofDay: day)
+        try connection.prepare("DELETE FROM latency_monthly WHERE month < ?").bind([month]).run()
+        guard beforeHour != MonthlyRollup.firstDay(ofMonth: month) * 24 else { return }
+        try connection.prepare("DELETE FROM latency_monthly WHERE month = ?").bind([month]).run()
+        try connection.prepare("""
+            INSERT INTO latency_monthly (month, host_id, route_id, method_id, status, bucket, requests)
+                SELECT ?, host_id, route_id, method_id, status, bucket, sum(requests)
+                FROM latency_daily WHERE day >= ? AND day < ? GROUP BY host_id, route_id, method_id, status, bucket
+            """).bind([month, MonthlyRollup.firstDay(ofMonth: month), MonthlyRollup.firstDay(ofMonth: month + 1)]).run()
+    }
+
+    private func pruneLatencyHoursAndDays(beforeHour: Int64) throws {
         try connection.prepare("DELETE FROM latency WHERE hour < ?").bind([beforeHour]).run()
         try connection.prepare("DELETE FROM latency_hourly WHERE hour < ?").bind([beforeHour]).run()
         let day = DailyRollup.day(ofHour: beforeHour)
@@ -94,11 +116,21 @@ extension SQLiteStore: LatencyReportStore {
                     }
                 }
                 let columns = "route_id, method_id, status, bucket, requests"
+                // Whole months from the monthly rows, whole days around them from the daily
+                // rows, the hours at the ends from the hourly ones.
                 let plan = DailyRollup.plan(window)
                 if let days = plan.days {
-                    let (clause, values) = latencyRange(days.lowerBound == .min ? nil : days.lowerBound,
-                                                        days.upperBound == .max ? nil : days.upperBound, column: "day")
-                    try scan("SELECT \(columns) FROM latency_daily WHERE \(clause) AND \(hosts)", values)
+                    let months = MonthlyRollup.plan(days)
+                    if let whole = months.months {
+                        let (clause, values) = latencyRange(whole.lowerBound == .min ? nil : whole.lowerBound,
+                                                            whole.upperBound == .max ? nil : whole.upperBound, column: "month")
+                        try scan("SELECT \(columns) FROM latency_monthly WHERE \(clause) AND \(hosts)", values)
+                    }
+                    for range in months.dayRanges {
+                        let (clause, values) = latencyRange(range.lowerBound == .min ? nil : range.lowerBound,
+                                                            range.upperBound == .max ? nil : range.upperBound, column: "day")
+                        try scan("SELECT \(columns) FROM latency_daily WHERE \(clause) AND \(hosts)", values)
+                    }
                 }
                 for range in plan.hourRanges {
                     let (clause, values) = latencyRange(range.first.map(Int64.init), range.last.map(Int64.init), column: "hour")

@@ -110,4 +110,48 @@ import TestSupport
         #expect(report.latency.overall.count == 10)
         #expect(report.latency.note?.contains("40 timed requests") == true)
     }
+
+    /// Windows with whole months read the monthly rows, whole days the daily ones, the ends the
+    /// hours: always the sums of the hours, before and after a prune that cuts a month.
+    @Test func monthsDaysAndHoursGiveTheSumsOfTheHours() throws {
+        let store = try SQLiteStore(path: temporaryDatabase(), host: "web-1")
+        var rng = SeededGenerator(seed: 11)
+        // 2026-09-20 to 2026-11-09: every 5 hours, across two month boundaries.
+        let start: Int64 = 1_789_862_400
+        var requests: [TestRequest] = []
+        for i in 0..<240 {
+            let time: Int64 = start + Int64(i) * 5 * 3600
+            let micros = Int64.random(in: 0...3_000_000, using: &rng)
+            let method = i % 2 == 0 ? "GET" : "POST", path = i % 2 == 0 ? "/a" : "/b"
+            requests.append(TestRequest(time: time, method: method, path: path, status: i % 9 == 0 ? 503 : 200, durationMicros: micros))
+        }
+        try store.commit(checkpoint(aggregate(requests), bytes: 10, head: "months"))
+        func fromHours(_ window: HourWindow) throws -> [LatencyGroup] {
+            var sums: [String: Int64] = [:]
+            try store.connection.prepare("""
+                SELECT r.value, m.value, l.status, l.bucket, l.requests, l.hour FROM latency l
+                JOIN routes r ON r.id = l.route_id JOIN methods m ON m.id = l.method_id
+                """).forEachRow { row in
+                    let hour = Int32(row.int(5))
+                    if let first = window.first, hour < first { return }
+                    if let last = window.last, hour > last { return }
+                    sums["\(row.string(0))|\(row.string(1))|\(row.int(2))|\(row.int(3))", default: 0] += row.int(4)
+                }
+            return sums.map { key, n in
+                let parts = key.split(separator: "|").map(String.init)
+                return LatencyGroup(route: parts[0], method: parts[1], status: Int(parts[2])!, bucket: Int(parts[3])!, requests: n)
+            }.sorted(by: LatencyGroup.inNameOrder)
+        }
+        let firstHour = Int32(start / 3600)
+        let windows = [HourWindow.all, HourWindow(first: firstHour + 5, last: firstHour + 50 * 24),
+                       HourWindow(first: firstHour + 11 * 24, last: firstHour + 42 * 24 - 1), HourWindow(first: firstHour + 30 * 24 + 7)]
+        for window in windows {
+            #expect(try store.latencyGroups(in: window, matching: TrafficFilter()) == fromHours(window), "\(window)")
+        }
+        #expect(try store.connection.prepare("SELECT count(*) FROM latency_monthly").firstRow { $0.int(0) } ?? 0 > 0)
+        _ = try store.prune(beforeHour: firstHour + 20 * 24 + 3, now: start + 100 * 86_400)   // 10 October, 03:00
+        for window in windows {
+            #expect(try store.latencyGroups(in: window, matching: TrafficFilter()) == fromHours(window), "after prune \(window)")
+        }
+    }
 }
