@@ -228,8 +228,8 @@ public enum PostgresMigrations {
         // 2: latency histograms (issue 13), as SQLite's migration 6: requests per hour × host ×
         // route × method × status × duration bucket (LatencyBuckets; the layout version in
         // erranalyze_meta), only non-empty buckets, partitioned by month like the other hourly
-        // tables (prune drops them); per day and per month; and per hour × host × status (the
-        // timeline's p95).
+        // tables (prune drops them); per day and per month; and per hour × host × outcome (2:
+        // below 400, 4: 4xx, 5: 5xx; the timeline's p95).
         // The partition function now makes the latency tables' partitions too.
         """
         CREATE TABLE latency (
@@ -238,9 +238,9 @@ public enum PostgresMigrations {
             PRIMARY KEY (hour, host_id, route_id, method_id, status, bucket)
         ) PARTITION BY RANGE (hour);
         CREATE TABLE latency_hourly (
-            hour integer NOT NULL, host_id integer NOT NULL, status integer NOT NULL, bucket integer NOT NULL,
+            hour integer NOT NULL, host_id integer NOT NULL, outcome integer NOT NULL, bucket integer NOT NULL,
             requests bigint NOT NULL,
-            PRIMARY KEY (hour, host_id, status, bucket)
+            PRIMARY KEY (hour, host_id, outcome, bucket)
         ) PARTITION BY RANGE (hour);
         CREATE TABLE latency_daily (
             day integer NOT NULL, host_id integer NOT NULL, route_id integer NOT NULL, method_id integer NOT NULL,

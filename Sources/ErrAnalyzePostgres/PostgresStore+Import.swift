@@ -176,7 +176,7 @@ private struct ImportBuffers {
             latency.append(row.hour, hostID, route, method, row.status, row.bucket, row.requests)
             latencyDaily.append(DailyRollup.day(ofHour: row.hour), hostID, route, method, row.status, row.bucket, row.requests)
             latencyMonthly.append(month, hostID, route, method, row.status, row.bucket, row.requests)
-            latencyHourly.append(row.hour, hostID, row.status, row.bucket, row.requests)
+            latencyHourly.append(row.hour, hostID, LatencyOutcome.code(ofStatus: row.status), row.bucket, row.requests)
         }
     }
 

@@ -8,7 +8,7 @@ extension AdditiveRows.Table {
     public static let latencyMonthly = AdditiveRows.Table(
         name: "latency_monthly", keyColumns: ["month", "host_id", "route_id", "method_id", "status", "bucket"], counterColumns: ["requests"])
     public static let latencyHourly = AdditiveRows.Table(
-        name: "latency_hourly", keyColumns: ["hour", "host_id", "status", "bucket"], counterColumns: ["requests"])
+        name: "latency_hourly", keyColumns: ["hour", "host_id", "outcome", "bucket"], counterColumns: ["requests"])
 }
 
 /// Latency histograms (migration 2), as in the SQLite store: written with each step's
@@ -32,7 +32,7 @@ extension PostgresStore: LatencyReportStore {
             daily.append(contentsOf: [day, hostID] + rest)
             if monthOfDay[day] == nil { monthOfDay[day] = MonthlyRollup.month(ofDay: day) }
             monthly.append(contentsOf: [monthOfDay[day]!, hostID] + rest)
-            byStatus.append(hour, hostID, Int64(key.status), Int64(key.bucket), count.requests)
+            byStatus.append(hour, hostID, LatencyOutcome.code(ofStatus: Int64(key.status)), Int64(key.bucket), count.requests)
         }
         try connection.addSums(hourly)
         try connection.addSums(daily)
@@ -120,12 +120,12 @@ extension PostgresStore: LatencyReportStore {
             try neutral {
                 let clause = Self.windowClause(window) + (Self.hostClause(try hostIDs(matching: filter)).map { [$0] } ?? [])
                 var sums = HourlyLatencySums()
-                if !filter.restrictsLatencyKeys {
+                if !filter.restrictsLatencyKeys, let outcomes = LatencyOutcome.codes(selectedBy: filter) {
                     let result = try connection.query("""
-                        SELECT hour, status, bucket, sum(requests)::bigint FROM latency_hourly \(Self.whereClause(clause))
-                        GROUP BY hour, status, bucket
+                        SELECT hour, outcome, bucket, sum(requests)::bigint FROM latency_hourly \(Self.whereClause(clause))
+                        GROUP BY hour, outcome, bucket
                         """, binaryResults: true)
-                    for row in result.rows where filter.matches(status: Int(row.int64(1))) {
+                    for row in result.rows where outcomes.contains(row.int64(1)) {
                         sums.add(hour: row.int64(0), bucket: row.int64(2), requests: row.int64(3))
                     }
                 } else {

@@ -214,8 +214,8 @@ public enum SQLiteMigrations {
         // 6: latency histograms (issue 13): requests per hour × host × route × method × status
         // × duration bucket (LatencyBuckets, layout version recorded in latency_layout), only
         // non-empty buckets; the same per day and per calendar month (whole days and months of
-        // long reports), and per hour × host × status (the timeline's p95). Rows stored before
-        // this migration have no histogram.
+        // long reports), and per hour × host × outcome (2: below 400, 4: 4xx, 5: 5xx; the
+        // timeline's p95). Rows stored before this migration have no histogram.
         """
         CREATE TABLE latency (
             hour INTEGER NOT NULL, host_id INTEGER NOT NULL, route_id INTEGER NOT NULL, method_id INTEGER NOT NULL,
@@ -233,9 +233,9 @@ public enum SQLiteMigrations {
             PRIMARY KEY (month, host_id, route_id, method_id, status, bucket)
         ) WITHOUT ROWID;
         CREATE TABLE latency_hourly (
-            hour INTEGER NOT NULL, host_id INTEGER NOT NULL, status INTEGER NOT NULL, bucket INTEGER NOT NULL,
+            hour INTEGER NOT NULL, host_id INTEGER NOT NULL, outcome INTEGER NOT NULL, bucket INTEGER NOT NULL,
             requests INTEGER NOT NULL,
-            PRIMARY KEY (hour, host_id, status, bucket)
+            PRIMARY KEY (hour, host_id, outcome, bucket)
         ) WITHOUT ROWID;
         CREATE TABLE latency_layout (version INTEGER NOT NULL);
         INSERT INTO latency_layout (version) VALUES (\(LatencyBuckets.layoutVersion));

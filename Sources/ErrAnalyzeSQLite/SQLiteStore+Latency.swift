@@ -28,7 +28,8 @@ extension SQLiteStore: LatencyReportStore {
             var month = day
             month.time = monthOfDay[day.time]!
             monthly.add(month, count)
-            byStatus.add(LatencyRowValues.Key(time: row.time, route: 0, method: 0, status: row.status, bucket: row.bucket), count)
+            byStatus.add(LatencyRowValues.Key(time: row.time, route: 0, method: 0, status: LatencyOutcome.code(ofStatus: row.status),
+                                              bucket: row.bucket), count)
         }
         func upsert(_ table: String, _ timeColumn: String, _ rows: [LatencyRowValues]) throws {
             let statement = try connection.prepare("""
@@ -46,8 +47,8 @@ extension SQLiteStore: LatencyReportStore {
         try upsert("latency_daily", "day", daily.map { LatencyRowValues(key: $0.key, requests: $0.value.requests) }.sorted { $0.key < $1.key })
         try upsert("latency_monthly", "month", monthly.map { LatencyRowValues(key: $0.key, requests: $0.value.requests) }.sorted { $0.key < $1.key })
         let statusRows = try connection.prepare("""
-            INSERT INTO latency_hourly (hour, host_id, status, bucket, requests) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (hour, host_id, status, bucket) DO UPDATE SET requests = requests + excluded.requests
+            INSERT INTO latency_hourly (hour, host_id, outcome, bucket, requests) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (hour, host_id, outcome, bucket) DO UPDATE SET requests = requests + excluded.requests
             """)
         for row in byStatus.map({ LatencyRowValues(key: $0.key, requests: $0.value.requests) }).sorted(by: { $0.key < $1.key }) {
             statusRows.bindIntegers(row.key.time, host, row.key.status, row.key.bucket, row.requests)
@@ -147,10 +148,10 @@ extension SQLiteStore: LatencyReportStore {
                 let hosts = try hostClause(filter)
                 let (clause, values) = latencyRange(window.first.map(Int64.init), window.last.map(Int64.init), column: "hour")
                 var sums = HourlyLatencySums()
-                if !filter.restrictsLatencyKeys {
-                    try connection.prepare("SELECT hour, status, bucket, requests FROM latency_hourly WHERE \(clause) AND \(hosts)")
+                if !filter.restrictsLatencyKeys, let outcomes = LatencyOutcome.codes(selectedBy: filter) {
+                    try connection.prepare("SELECT hour, outcome, bucket, requests FROM latency_hourly WHERE \(clause) AND \(hosts)")
                         .bind(values).forEachRow { row in
-                            guard filter.matches(status: Int(row.int(1))) else { return }
+                            guard outcomes.contains(row.int(1)) else { return }
                             sums.add(hour: row.int(0), bucket: row.int(2), requests: row.int(3))
                         }
                 } else {

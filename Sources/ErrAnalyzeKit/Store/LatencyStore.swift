@@ -52,8 +52,31 @@ public struct HourlyLatency: Sendable, Equatable {
 
 extension TrafficFilter {
     /// Whether the filter restricts by route or method (what the per-hour latency rollup,
-    /// kept per host × status only, cannot answer alone).
+    /// kept per host × outcome only, cannot answer alone).
     package var restrictsLatencyKeys: Bool { !routes.isEmpty || !methods.isEmpty }
+}
+
+/// The outcome classes the per-hour latency rows (`latency_hourly`) are kept by, rather than
+/// by status: the timeline needs no finer split, and a class fills fewer rows than its
+/// statuses (the rarer statuses' few requests share buckets).
+package enum LatencyOutcome {
+    /// 2: statuses below 400 (successes and redirects); 4: 4xx; 5: 5xx and above.
+    package static func code(ofStatus status: Int64) -> Int64 { status >= 500 ? 5 : status >= 400 ? 4 : 2 }
+
+    /// The outcome codes `filter`'s statuses select whole (all three without statuses), or
+    /// nil when they select part of a class (`--status 503`): the per-hour rows cannot answer
+    /// that, the hourly route rows can.
+    package static func codes(selectedBy filter: TrafficFilter) -> Set<Int64>? {
+        guard !filter.statuses.isEmpty else { return [2, 4, 5] }
+        var result = Set<Int64>()
+        // HTTP statuses; a stored status outside 100–599 (none a parser gives) is counted with
+        // its class here.
+        for (code, range) in [(Int64(2), 100...399), (Int64(4), 400...499), (Int64(5), 500...599)] {
+            let matched = range.reduce(0) { $0 + (filter.matches(status: $1) ? 1 : 0) }
+            if matched == range.count { result.insert(code) } else if matched > 0 { return nil }
+        }
+        return result
+    }
 }
 
 /// Sums of latency rows by stored ids, the stores' common accumulator (reports sum in Swift

@@ -154,4 +154,26 @@ import TestSupport
             #expect(try store.latencyGroups(in: window, matching: TrafficFilter()) == fromHours(window), "after prune \(window)")
         }
     }
+
+    /// Per-hour rows are kept by outcome class: a filter on whole classes reads them, a filter
+    /// on part of one (`--status 503`) the route rows; both count exactly what they select.
+    @Test func perHourLatencyHonoursStatusFiltersWholeOrPartClass() throws {
+        let store = try SQLiteStore(path: temporaryDatabase(), host: "web-1")
+        var requests: [TestRequest] = []
+        for (i, status) in [200, 201, 304, 404, 429, 500, 503, 503].enumerated() {
+            requests += timed(10 + i, start: reportDay + Int64(i) * 600, path: "/p\(i % 3)", status: status) { Int64($0) * 7_000 }
+        }
+        try store.commit(checkpoint(aggregate(requests), bytes: 10, head: "outcomes"))
+        func total(_ statuses: [TrafficFilter.StatusRange]) throws -> Int64 {
+            try store.hourlyLatency(in: .all, matching: TrafficFilter(statuses: statuses)).reduce(0) { $0 + $1.requests }
+        }
+        func expected(_ keep: (Int) -> Bool) -> Int64 { Int64(requests.filter { keep($0.status) }.count) }
+        #expect(LatencyOutcome.codes(selectedBy: TrafficFilter(statuses: [.init(500, 599)])) == [5])
+        #expect(LatencyOutcome.codes(selectedBy: TrafficFilter(statuses: [.init(503, 503)])) == nil)
+        #expect(try total([]) == expected { _ in true })
+        #expect(try total([.init(500, 599)]) == expected { $0 >= 500 })
+        #expect(try total([.init(400, 499), .init(500, 599)]) == expected { $0 >= 400 })
+        #expect(try total([.init(503, 503)]) == expected { $0 == 503 })
+        #expect(try total([.init(200, 299)]) == expected { $0 >= 200 && $0 < 300 })
+    }
 }
