@@ -120,6 +120,7 @@ public final class SQLiteConnection {
         handle = db
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(db, 0)
+        registerLatencyFunctions()
     }
 
     deinit { sqlite3_close_v2(handle) }

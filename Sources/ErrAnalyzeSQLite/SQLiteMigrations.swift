@@ -211,31 +211,32 @@ public enum SQLiteMigrations {
             JOIN methods m ON m.id = d.method_id
             LEFT JOIN codes c ON c.id = d.code_id;
         """,
-        // 6: latency histograms (issue 13): requests per hour × host × route × method × status
-        // × duration bucket (LatencyBuckets, layout version recorded in latency_layout), only
-        // non-empty buckets; the same per day and per calendar month (whole days and months of
-        // long reports), and per hour × host × outcome (2: below 400, 4: 4xx, 5: 5xx; the
-        // timeline's p95). Rows stored before this migration have no histogram.
+        // 6: latency histograms (issue 13): per hour × host × route × method × status, one row
+        // whose `buckets` packs the non-empty duration buckets (LatencyBuckets, layout version
+        // recorded in latency_layout) as varint (bucket delta, count) pairs
+        // (PackedLatencyBuckets; upserts add with latency_merge()); the same per day and per
+        // calendar month (whole days and months of long reports), and per hour × host × outcome
+        // (2: below 400, 4: 4xx, 5: 5xx; the timeline's p95). Rows stored before this migration
+        // have no histogram.
         """
         CREATE TABLE latency (
             hour INTEGER NOT NULL, host_id INTEGER NOT NULL, route_id INTEGER NOT NULL, method_id INTEGER NOT NULL,
-            status INTEGER NOT NULL, bucket INTEGER NOT NULL, requests INTEGER NOT NULL,
-            PRIMARY KEY (hour, host_id, route_id, method_id, status, bucket)
+            status INTEGER NOT NULL, buckets BLOB NOT NULL,
+            PRIMARY KEY (hour, host_id, route_id, method_id, status)
         ) WITHOUT ROWID;
         CREATE TABLE latency_daily (
             day INTEGER NOT NULL, host_id INTEGER NOT NULL, route_id INTEGER NOT NULL, method_id INTEGER NOT NULL,
-            status INTEGER NOT NULL, bucket INTEGER NOT NULL, requests INTEGER NOT NULL,
-            PRIMARY KEY (day, host_id, route_id, method_id, status, bucket)
+            status INTEGER NOT NULL, buckets BLOB NOT NULL,
+            PRIMARY KEY (day, host_id, route_id, method_id, status)
         ) WITHOUT ROWID;
         CREATE TABLE latency_monthly (
             month INTEGER NOT NULL, host_id INTEGER NOT NULL, route_id INTEGER NOT NULL, method_id INTEGER NOT NULL,
-            status INTEGER NOT NULL, bucket INTEGER NOT NULL, requests INTEGER NOT NULL,
-            PRIMARY KEY (month, host_id, route_id, method_id, status, bucket)
+            status INTEGER NOT NULL, buckets BLOB NOT NULL,
+            PRIMARY KEY (month, host_id, route_id, method_id, status)
         ) WITHOUT ROWID;
         CREATE TABLE latency_hourly (
-            hour INTEGER NOT NULL, host_id INTEGER NOT NULL, outcome INTEGER NOT NULL, bucket INTEGER NOT NULL,
-            requests INTEGER NOT NULL,
-            PRIMARY KEY (hour, host_id, outcome, bucket)
+            hour INTEGER NOT NULL, host_id INTEGER NOT NULL, outcome INTEGER NOT NULL, buckets BLOB NOT NULL,
+            PRIMARY KEY (hour, host_id, outcome)
         ) WITHOUT ROWID;
         CREATE TABLE latency_layout (version INTEGER NOT NULL);
         INSERT INTO latency_layout (version) VALUES (\(LatencyBuckets.layoutVersion));

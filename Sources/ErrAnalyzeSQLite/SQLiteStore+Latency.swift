@@ -1,4 +1,5 @@
 import ErrAnalyzeKit
+import CSQLite
 
 /// Latency histograms (migration 6): written with each step's aggregates, read by the report.
 extension SQLiteStore: LatencyReportStore {
@@ -31,14 +32,14 @@ extension SQLiteStore: LatencyReportStore {
             byStatus.add(LatencyRowValues.Key(time: row.time, route: 0, method: 0, status: LatencyOutcome.code(ofStatus: row.status),
                                               bucket: row.bucket), count)
         }
+        // One row per key, its buckets packed; a key already stored adds bucket by bucket.
         func upsert(_ table: String, _ timeColumn: String, _ rows: [LatencyRowValues]) throws {
             let statement = try connection.prepare("""
-                INSERT INTO \(table) (\(timeColumn), host_id, route_id, method_id, status, bucket, requests) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (\(timeColumn), host_id, route_id, method_id, status, bucket) DO UPDATE SET requests = requests + excluded.requests
+                INSERT INTO \(table) (\(timeColumn), host_id, route_id, method_id, status, buckets) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (\(timeColumn), host_id, route_id, method_id, status) DO UPDATE SET buckets = latency_merge(buckets, excluded.buckets)
                 """)
-            for row in rows {
-                statement.bindIntegers(row.key.time, host, row.key.route, row.key.method, row.key.status, row.key.bucket, row.requests)
-                try statement.run()
+            try LatencyRowValues.packed(rows) { key, buckets in
+                try statement.bind([key.time, host, key.route, key.method, key.status, buckets]).run()
             }
         }
         // Primary-key order: each upsert lands next to the previous one in the B-tree.
@@ -47,12 +48,11 @@ extension SQLiteStore: LatencyReportStore {
         try upsert("latency_daily", "day", daily.map { LatencyRowValues(key: $0.key, requests: $0.value.requests) }.sorted { $0.key < $1.key })
         try upsert("latency_monthly", "month", monthly.map { LatencyRowValues(key: $0.key, requests: $0.value.requests) }.sorted { $0.key < $1.key })
         let statusRows = try connection.prepare("""
-            INSERT INTO latency_hourly (hour, host_id, outcome, bucket, requests) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (hour, host_id, outcome, bucket) DO UPDATE SET requests = requests + excluded.requests
+            INSERT INTO latency_hourly (hour, host_id, outcome, buckets) VALUES (?, ?, ?, ?)
+            ON CONFLICT (hour, host_id, outcome) DO UPDATE SET buckets = latency_merge(buckets, excluded.buckets)
             """)
-        for row in byStatus.map({ LatencyRowValues(key: $0.key, requests: $0.value.requests) }).sorted(by: { $0.key < $1.key }) {
-            statusRows.bindIntegers(row.key.time, host, row.key.status, row.key.bucket, row.requests)
-            try statusRows.run()
+        try LatencyRowValues.packed(byStatus.map({ LatencyRowValues(key: $0.key, requests: $0.value.requests) }).sorted(by: { $0.key < $1.key })) { key, buckets in
+            try statusRows.bind([key.time, host, key.status, buckets]).run()
         }
     }
 
@@ -66,9 +66,9 @@ extension SQLiteStore: LatencyReportStore {
         guard beforeHour != MonthlyRollup.firstDay(ofMonth: month) * 24 else { return }
         try connection.prepare("DELETE FROM latency_monthly WHERE month = ?").bind([month]).run()
         try connection.prepare("""
-            INSERT INTO latency_monthly (month, host_id, route_id, method_id, status, bucket, requests)
-                SELECT ?, host_id, route_id, method_id, status, bucket, sum(requests)
-                FROM latency_daily WHERE day >= ? AND day < ? GROUP BY host_id, route_id, method_id, status, bucket
+            INSERT INTO latency_monthly (month, host_id, route_id, method_id, status, buckets)
+                SELECT ?, host_id, route_id, method_id, status, buckets FROM latency_daily WHERE day >= ? AND day < ?
+            ON CONFLICT (month, host_id, route_id, method_id, status) DO UPDATE SET buckets = latency_merge(buckets, excluded.buckets)
             """).bind([month, MonthlyRollup.firstDay(ofMonth: month), MonthlyRollup.firstDay(ofMonth: month + 1)]).run()
     }
 
@@ -80,9 +80,9 @@ extension SQLiteStore: LatencyReportStore {
         guard beforeHour != day * 24 else { return }
         try connection.prepare("DELETE FROM latency_daily WHERE day = ?").bind([day]).run()
         try connection.prepare("""
-            INSERT INTO latency_daily (day, host_id, route_id, method_id, status, bucket, requests)
-                SELECT ?, host_id, route_id, method_id, status, bucket, sum(requests)
-                FROM latency WHERE hour >= ? AND hour < ? GROUP BY host_id, route_id, method_id, status, bucket
+            INSERT INTO latency_daily (day, host_id, route_id, method_id, status, buckets)
+                SELECT ?, host_id, route_id, method_id, status, buckets FROM latency WHERE hour >= ? AND hour < ?
+            ON CONFLICT (day, host_id, route_id, method_id, status) DO UPDATE SET buckets = latency_merge(buckets, excluded.buckets)
             """).bind([day, day * 24, day * 24 + 24]).run()
     }
 
@@ -113,10 +113,11 @@ extension SQLiteStore: LatencyReportStore {
                 var sums = LatencySums()
                 func scan(_ sql: String, _ values: [Any?]) throws {
                     try connection.prepare(sql).bind(values).forEachRow { row in
-                        sums.add(route: row.int(0), method: row.int(1), status: row.int(2), bucket: row.int(3), requests: row.int(4))
+                        let route = row.int(0), method = row.int(1), status = row.int(2)
+                        row.forEachLatencyBucket(3) { sums.add(route: route, method: method, status: status, bucket: Int64($0), requests: $1) }
                     }
                 }
-                let columns = "route_id, method_id, status, bucket, requests"
+                let columns = "route_id, method_id, status, buckets"
                 // Whole months from the monthly rows, whole days around them from the daily
                 // rows, the hours at the ends from the hourly ones.
                 let plan = DailyRollup.plan(window)
@@ -149,21 +150,23 @@ extension SQLiteStore: LatencyReportStore {
                 let (clause, values) = latencyRange(window.first.map(Int64.init), window.last.map(Int64.init), column: "hour")
                 var sums = HourlyLatencySums()
                 if !filter.restrictsLatencyKeys, let outcomes = LatencyOutcome.codes(selectedBy: filter) {
-                    try connection.prepare("SELECT hour, outcome, bucket, requests FROM latency_hourly WHERE \(clause) AND \(hosts)")
+                    try connection.prepare("SELECT hour, outcome, buckets FROM latency_hourly WHERE \(clause) AND \(hosts)")
                         .bind(values).forEachRow { row in
                             guard outcomes.contains(row.int(1)) else { return }
-                            sums.add(hour: row.int(0), bucket: row.int(2), requests: row.int(3))
+                            let hour = row.int(0)
+                            row.forEachLatencyBucket(2) { sums.add(hour: hour, bucket: Int64($0), requests: $1) }
                         }
                 } else {
                     let routes = try idNames("routes"), methods = try idNames("methods")
                     var routeMatches: [Int64: Bool] = [:]
-                    try connection.prepare("SELECT hour, route_id, method_id, status, bucket, requests FROM latency WHERE \(clause) AND \(hosts)")
+                    try connection.prepare("SELECT hour, route_id, method_id, status, buckets FROM latency WHERE \(clause) AND \(hosts)")
                         .bind(values).forEachRow { row in
                             let routeID = row.int(1)
                             let routeOK = routeMatches[routeID] ?? filter.matches(route: routes[routeID] ?? "?")
                             routeMatches[routeID] = routeOK
                             guard routeOK, filter.matches(status: Int(row.int(3))), filter.matches(method: methods[row.int(2)] ?? "") else { return }
-                            sums.add(hour: row.int(0), bucket: row.int(4), requests: row.int(5))
+                            let hour = row.int(0)
+                            row.forEachLatencyBucket(4) { sums.add(hour: hour, bucket: Int64($0), requests: $1) }
                         }
                 }
                 return sums.rows()
@@ -186,4 +189,37 @@ struct LatencyRowValues {
     }
     var key: Key
     var requests: Int64
+}
+
+extension LatencyRowValues {
+    /// Calls `body` once per key of `rows` (sorted by key, bucket last) with that key's
+    /// buckets packed (`PackedLatencyBuckets`); equal (key, bucket) rows are added.
+    static func packed(_ rows: [LatencyRowValues], _ body: (Key, [UInt8]) throws -> Void) throws {
+        var i = 0
+        while i < rows.count {
+            let key = rows[i].key
+            var builder = PackedLatencyBuckets.Builder()
+            while i < rows.count, rows[i].key.sameHistogram(as: key) {
+                builder.add(bucket: Int(rows[i].key.bucket), rows[i].requests)
+                i += 1
+            }
+            try body(key, builder.finish())
+        }
+    }
+}
+
+extension LatencyRowValues.Key {
+    /// Same stored row: everything but the bucket equal.
+    func sameHistogram(as other: Self) -> Bool {
+        time == other.time && route == other.route && method == other.method && status == other.status
+    }
+}
+
+extension SQLiteRow {
+    /// Each (bucket, count) of the packed histogram in `column`, read in place.
+    func forEachLatencyBucket(_ column: Int32, _ body: (Int, Int64) -> Void) {
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard count > 0, let base = sqlite3_column_blob(statement, column) else { return }
+        PackedLatencyBuckets.forEach(UnsafeRawBufferPointer(start: base, count: count), body)
+    }
 }

@@ -21,8 +21,14 @@ import TestSupport
         let second = timed(50, start: reportDay + 1800, path: "/a") { _ in 20_000 }
         try store.commit(checkpoint(aggregate(first), bytes: 10, head: "one"))
         try store.commit(checkpoint(aggregate(second), bytes: 10, head: "two"))
+        // One stored row for the key, its one non-empty bucket packed in it.
         var rows: [(Int64, Int64)] = []
-        try store.connection.prepare("SELECT bucket, requests FROM latency").forEachRow { rows.append(($0.int(0), $0.int(1))) }
+        var storedRows = 0
+        try store.connection.prepare("SELECT buckets FROM latency").forEachRow { row in
+            storedRows += 1
+            for pair in PackedLatencyBuckets.pairs(row.blob(0)) { rows.append((Int64(pair.bucket), pair.count)) }
+        }
+        #expect(storedRows == 1)
         #expect(rows.count == 1)
         #expect(rows.first?.1 == 150)
         #expect(Int(rows.first!.0) == LatencyBuckets.bucket(ofMicros: 20_000))
@@ -78,7 +84,7 @@ import TestSupport
         #expect(try store.hourlyLatency(in: .all, matching: TrafficFilter()).reduce(0) { $0 + $1.requests } == 10)
         // The cut day is summed again from the hours that remain.
         let day = reportDay / 86_400 + 1
-        let daily = try store.connection.prepare("SELECT sum(requests) FROM latency_daily WHERE day = ?").bind([day]).firstRow { $0.int(0) }
+        let daily = try store.connection.prepare("SELECT sum(latency_total(buckets)) FROM latency_daily WHERE day = ?").bind([day]).firstRow { $0.int(0) }
         #expect(daily == 10)
     }
 
@@ -129,13 +135,15 @@ import TestSupport
         func fromHours(_ window: HourWindow) throws -> [LatencyGroup] {
             var sums: [String: Int64] = [:]
             try store.connection.prepare("""
-                SELECT r.value, m.value, l.status, l.bucket, l.requests, l.hour FROM latency l
+                SELECT r.value, m.value, l.status, l.buckets, l.hour FROM latency l
                 JOIN routes r ON r.id = l.route_id JOIN methods m ON m.id = l.method_id
                 """).forEachRow { row in
-                    let hour = Int32(row.int(5))
+                    let hour = Int32(row.int(4))
                     if let first = window.first, hour < first { return }
                     if let last = window.last, hour > last { return }
-                    sums["\(row.string(0))|\(row.string(1))|\(row.int(2))|\(row.int(3))", default: 0] += row.int(4)
+                    for pair in PackedLatencyBuckets.pairs(row.blob(3)) {
+                        sums["\(row.string(0))|\(row.string(1))|\(row.int(2))|\(pair.bucket)", default: 0] += pair.count
+                    }
                 }
             return sums.map { key, n in
                 let parts = key.split(separator: "|").map(String.init)
