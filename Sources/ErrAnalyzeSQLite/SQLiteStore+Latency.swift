@@ -8,51 +8,83 @@ extension SQLiteStore: LatencyReportStore {
     /// status rows. Rows in primary-key order, as for traffic.
     func writeLatency(_ a: TrafficAggregate, routeIDs: [PerHourCap.HourRoute: Int64], methodIDs: [Int64], host: Int64) throws {
         guard !a.latency.isEmpty else { return }
-        // Flat arrays sorted by key, no dictionaries: a sparse step (few requests per key)
-        // has about as many latency keys as requests. Rows that share a key (two local routes
-        // folded into one `(other)` id) are simply upserted twice: the upsert adds.
-        var hourly: [LatencyRowValues] = []
-        hourly.reserveCapacity(a.latency.count)
-        var daily = CounterTable<LatencyRowValues.Key, LatencyCount>(capacity: a.latency.count / 4)
-        var monthly = CounterTable<LatencyRowValues.Key, LatencyCount>(capacity: a.latency.count / 8)
+        // One flat array sorted once by (month, route, method, status, hour, bucket): each
+        // month key's rows are contiguous, inside them each day key's, inside those each hour
+        // key's, so the three levels are packed in one pass with dense per-bucket sums (no
+        // hash table per level: ErrAnalyzeKit's generic CounterTable is not specialised
+        // across modules, and profiled as the main cost here). Rows that share a key (two local
+        // routes folded into one `(other)` id) are added by the packer.
+        var rows: [LatencyRowValues] = []
+        rows.reserveCapacity(a.latency.count)
         var monthOfDay: [Int64: Int64] = [:]
-        var byStatus = CounterTable<LatencyRowValues.Key, LatencyCount>(capacity: a.latency.count / 4)
         for (key, count) in a.latency {
             guard let route = routeIDs[PerHourCap.HourRoute(hour: key.hour, route: key.route)] else { continue }
-            let row = LatencyRowValues.Key(time: Int64(key.hour), route: route, method: methodIDs[Int(key.method)],
-                                           status: Int64(key.status), bucket: Int64(key.bucket))
-            hourly.append(LatencyRowValues(key: row, requests: count.requests))
-            var day = row
-            day.time = DailyRollup.day(ofHour: row.time)
-            daily.add(day, count)
-            if monthOfDay[day.time] == nil { monthOfDay[day.time] = MonthlyRollup.month(ofDay: day.time) }
-            var month = day
-            month.time = monthOfDay[day.time]!
-            monthly.add(month, count)
-            byStatus.add(LatencyRowValues.Key(time: row.time, route: 0, method: 0, status: LatencyOutcome.code(ofStatus: row.status),
-                                              bucket: row.bucket), count)
+            let hour = Int64(key.hour)
+            let day = DailyRollup.day(ofHour: hour)
+            let month: Int64
+            if let known = monthOfDay[day] { month = known } else { month = MonthlyRollup.month(ofDay: day); monthOfDay[day] = month }
+            rows.append(LatencyRowValues(key: LatencyRowValues.Key(time: hour, route: route, method: methodIDs[Int(key.method)],
+                                                                   status: Int64(key.status), bucket: Int64(key.bucket)),
+                                         requests: count.requests, month: month))
         }
+        rows.sort { x, y in
+            (x.month, x.key.route, x.key.method, x.key.status, x.key.time, x.key.bucket)
+                < (y.month, y.key.route, y.key.method, y.key.status, y.key.time, y.key.bucket)
+        }
+        var hourly: [LatencyPackedRow] = [], daily: [LatencyPackedRow] = [], monthly: [LatencyPackedRow] = []
+        var dayBuckets = DenseLatencySums(), monthBuckets = DenseLatencySums()
+        var outcomes: [Int64: DenseLatencySums] = [:]   // hour * 8 + outcome
+        var i = 0
+        while i < rows.count {
+            let monthKey = rows[i].key
+            let month = rows[i].month
+            while i < rows.count, rows[i].month == month, rows[i].key.sameRoute(as: monthKey) {
+                let day = DailyRollup.day(ofHour: rows[i].key.time)
+                while i < rows.count, rows[i].month == month, rows[i].key.sameRoute(as: monthKey),
+                      DailyRollup.day(ofHour: rows[i].key.time) == day {
+                    let hourKey = rows[i].key
+                    var builder = PackedLatencyBuckets.Builder()
+                    let outcome = hourKey.time * 8 + LatencyOutcome.code(ofStatus: hourKey.status)
+                    while i < rows.count, rows[i].key.sameHistogram(as: hourKey) {
+                        let bucket = Int(rows[i].key.bucket), n = rows[i].requests
+                        builder.add(bucket: bucket, n)
+                        dayBuckets.add(bucket, n)
+                        outcomes[outcome, default: DenseLatencySums()].add(bucket, n)
+                        i += 1
+                    }
+                    hourly.append(LatencyPackedRow(time: hourKey.time, route: hourKey.route, method: hourKey.method,
+                                                   status: hourKey.status, buckets: builder.finish()))
+                }
+                daily.append(LatencyPackedRow(time: day, route: monthKey.route, method: monthKey.method, status: monthKey.status,
+                                              buckets: dayBuckets.packed()))
+                monthBuckets.add(dayBuckets)
+                dayBuckets.clear()
+            }
+            monthly.append(LatencyPackedRow(time: month, route: monthKey.route, method: monthKey.method, status: monthKey.status,
+                                            buckets: monthBuckets.packed()))
+            monthBuckets.clear()
+        }
+        rows = []
         // One row per key, its buckets packed; a key already stored adds bucket by bucket.
-        func upsert(_ table: String, _ timeColumn: String, _ rows: [LatencyRowValues]) throws {
+        // Primary-key order: each upsert lands next to the previous one in the B-tree.
+        func upsert(_ table: String, _ timeColumn: String, _ packed: [LatencyPackedRow]) throws {
             let statement = try connection.prepare("""
                 INSERT INTO \(table) (\(timeColumn), host_id, route_id, method_id, status, buckets) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (\(timeColumn), host_id, route_id, method_id, status) DO UPDATE SET buckets = latency_merge(buckets, excluded.buckets)
                 """)
-            try LatencyRowValues.packed(rows) { key, buckets in
-                try statement.bind([key.time, host, key.route, key.method, key.status, buckets]).run()
+            for row in packed.sorted(by: { ($0.time, $0.route, $0.method, $0.status) < ($1.time, $1.route, $1.method, $1.status) }) {
+                try statement.bind([row.time, host, row.route, row.method, row.status, row.buckets]).run()
             }
         }
-        // Primary-key order: each upsert lands next to the previous one in the B-tree.
-        hourly.sort { $0.key < $1.key }
         try upsert("latency", "hour", hourly)
-        try upsert("latency_daily", "day", daily.map { LatencyRowValues(key: $0.key, requests: $0.value.requests) }.sorted { $0.key < $1.key })
-        try upsert("latency_monthly", "month", monthly.map { LatencyRowValues(key: $0.key, requests: $0.value.requests) }.sorted { $0.key < $1.key })
+        try upsert("latency_daily", "day", daily)
+        try upsert("latency_monthly", "month", monthly)
         let statusRows = try connection.prepare("""
             INSERT INTO latency_hourly (hour, host_id, outcome, buckets) VALUES (?, ?, ?, ?)
             ON CONFLICT (hour, host_id, outcome) DO UPDATE SET buckets = latency_merge(buckets, excluded.buckets)
             """)
-        try LatencyRowValues.packed(byStatus.map({ LatencyRowValues(key: $0.key, requests: $0.value.requests) }).sorted(by: { $0.key < $1.key })) { key, buckets in
-            try statusRows.bind([key.time, host, key.status, buckets]).run()
+        for key in outcomes.keys.sorted() {
+            try statusRows.bind([key >> 3, host, key & 7, outcomes[key]!.packed()]).run()
         }
     }
 
@@ -175,43 +207,53 @@ extension SQLiteStore: LatencyReportStore {
     }
 }
 
-/// One latency row to upsert: its key (stored ids; `time` an hour or a day) and its count.
+/// One (key, bucket) count of a step, with stored ids (`time` an hour) and the key's month.
 struct LatencyRowValues {
-    struct Key: CounterKey, Comparable {
+    struct Key {
         var time, route, method, status, bucket: Int64
-        var counterHash: UInt64 {
-            mixCounterHash(UInt64(bitPattern: time) &+ UInt64(bitPattern: route) &<< 24 &+ UInt64(bitPattern: method) &<< 48,
-                           UInt64(bitPattern: status) &+ UInt64(bitPattern: bucket) &<< 16)
-        }
-        static func < (x: Key, y: Key) -> Bool {
-            (x.time, x.route, x.method, x.status, x.bucket) < (y.time, y.route, y.method, y.status, y.bucket)
-        }
     }
     var key: Key
     var requests: Int64
+    var month: Int64
 }
 
-extension LatencyRowValues {
-    /// Calls `body` once per key of `rows` (sorted by key, bucket last) with that key's
-    /// buckets packed (`PackedLatencyBuckets`); equal (key, bucket) rows are added.
-    static func packed(_ rows: [LatencyRowValues], _ body: (Key, [UInt8]) throws -> Void) throws {
-        var i = 0
-        while i < rows.count {
-            let key = rows[i].key
-            var builder = PackedLatencyBuckets.Builder()
-            while i < rows.count, rows[i].key.sameHistogram(as: key) {
-                builder.add(bucket: Int(rows[i].key.bucket), rows[i].requests)
-                i += 1
-            }
-            try body(key, builder.finish())
-        }
-    }
+/// One row to upsert: a key (`time` an hour, day or month) and its packed buckets.
+struct LatencyPackedRow {
+    var time, route, method, status: Int64
+    var buckets: [UInt8]
 }
 
 extension LatencyRowValues.Key {
-    /// Same stored row: everything but the bucket equal.
-    func sameHistogram(as other: Self) -> Bool {
-        time == other.time && route == other.route && method == other.method && status == other.status
+    /// Same route × method × status.
+    func sameRoute(as other: Self) -> Bool { route == other.route && method == other.method && status == other.status }
+    /// Same stored hourly row: everything but the bucket equal.
+    func sameHistogram(as other: Self) -> Bool { time == other.time && sameRoute(as: other) }
+}
+
+/// Requests per bucket, dense, remembering which buckets it touched so that packing and
+/// clearing cost the non-empty buckets only.
+struct DenseLatencySums {
+    private var counts = [Int64](repeating: 0, count: LatencyBuckets.count)
+    private var touched: [Int] = []
+
+    mutating func add(_ bucket: Int, _ n: Int64) {
+        if counts[bucket] == 0 { touched.append(bucket) }
+        counts[bucket] += n
+    }
+
+    mutating func add(_ other: DenseLatencySums) {
+        for bucket in other.touched { add(bucket, other.counts[bucket]) }
+    }
+
+    func packed() -> [UInt8] {
+        var builder = PackedLatencyBuckets.Builder()
+        for bucket in touched.sorted() { builder.add(bucket: bucket, counts[bucket]) }
+        return builder.finish()
+    }
+
+    mutating func clear() {
+        for bucket in touched { counts[bucket] = 0 }
+        touched.removeAll(keepingCapacity: true)
     }
 }
 
