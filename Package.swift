@@ -14,6 +14,10 @@ let package = Package(
         // libraries reached through the module maps below.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // Reading an API's own OpenAPI/Swagger document (--openapi, docs/openapi.md): OpenAPIKit
+        // for OpenAPI 3.x, Yams for YAML. Linked only by ErrAnalyzeOpenAPI and the CLI.
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -22,11 +26,21 @@ let package = Package(
         .systemLibrary(name: "CLzma", path: "Sources/CLzma", providers: [.apt(["liblzma-dev"])]),
         // PostgreSQL's client library, for fleets (docs/fleet.md): linked only by ErrAnalyzePostgres.
         .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", providers: [.apt(["libpq-dev"])]),
+        // ncurses for `erranalyze top`'s dashboard (docs/live.md): linked only by the CLI.
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The two stores behind one seam (the protocols in ErrAnalyzeKit/Store), each in its own
         // target so that the core library links neither database; ErrAnalyzeStores picks one by --db.
         .target(name: "ErrAnalyzeSQLite", dependencies: ["CSQLite", "ErrAnalyzeKit"]),
         .target(name: "ErrAnalyzePostgres", dependencies: ["CPostgres", "ErrAnalyzeKit"]),
         .target(name: "ErrAnalyzeStores", dependencies: ["ErrAnalyzeKit", "ErrAnalyzeSQLite", "ErrAnalyzePostgres"]),
+        // OpenAPI 3.0/3.1/3.2 and Swagger 2.0 documents → ErrAnalyzeKit's neutral APIContract.
+        .target(name: "ErrAnalyzeOpenAPI", dependencies: [
+            "ErrAnalyzeKit",
+            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+            .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
+            .product(name: "OpenAPIKitCompat", package: "OpenAPIKit"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .target(
             name: "ErrAnalyzeKit",
             dependencies: ["CZlib", "CZstd", "CLzma", .product(name: "TOMLKit", package: "TOMLKit")],
@@ -43,6 +57,8 @@ let package = Package(
                 "ErrAnalyzeSQLite",
                 "ErrAnalyzePostgres",
                 "ErrAnalyzeStores",
+                "ErrAnalyzeOpenAPI",
+                "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +69,7 @@ let package = Package(
         // What the test targets share: launching processes, seeded randomness.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ErrAnalyzeKitTests", dependencies: ["ErrAnalyzeKit", "ErrAnalyzeSQLite", "TestSupport"]),
+        .testTarget(name: "ErrAnalyzeOpenAPITests", dependencies: ["ErrAnalyzeOpenAPI", "ErrAnalyzeKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ErrAnalyzeKit", "ErrAnalyzeSQLite", "TestSupport"]),
         // Against a real server: ERRANALYZE_TEST_PG (see Scripts/pg-server).
         .testTarget(name: "PostgresTests", dependencies: ["ErrAnalyzePostgres", "ErrAnalyzeSQLite", "ErrAnalyzeKit"]),

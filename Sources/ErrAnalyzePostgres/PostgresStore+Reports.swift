@@ -145,20 +145,24 @@ extension PostgresStore {
         }
     }
 
-    /// The `limit` clients with the most errors, ties by name (bytes of UTF-8, as SQLite's
-    /// BINARY collation: `COLLATE "C"`).
     public func clientErrors(in window: HourWindow, limit: Int, matching filter: TrafficFilter) throws -> [ClientErrorTotal] {
-        try topClients(in: window, limit: limit, matching: filter, measure: "errors", positiveOnly: false)
+        try topClients(.byErrors, in: window, limit: limit, matching: filter)
     }
 
-    /// The `limit` clients with the most 429 responses (those with none left out).
     public func rateLimitedClients(in window: HourWindow, limit: Int, matching filter: TrafficFilter) throws -> [ClientErrorTotal] {
-        try topClients(in: window, limit: limit, matching: filter, measure: "rate_limited", positiveOnly: true)
+        try topClients(.byRateLimited, in: window, limit: limit, matching: filter)
     }
 
-    private func topClients(in window: HourWindow, limit: Int, matching filter: TrafficFilter, measure: String,
-                            positiveOnly: Bool) throws -> [ClientErrorTotal] {
+    /// The clients `ranking` lists. The server sums and narrows to `limit` candidates in the
+    /// ranking's own order (a month's clients never cross the wire); `ranking.top` gives the
+    /// final list, so the rule itself is ClientRanking's.
+    private func topClients(_ ranking: ClientRanking, in window: HourWindow, limit: Int,
+                            matching filter: TrafficFilter) throws -> [ClientErrorTotal] {
         guard limit > 0 else { return [] }
+        let (measure, admits) = switch ranking {
+        case .byErrors: ("sum(e.errors)", "sum(e.errors) <> 0 OR sum(e.rate_limited) <> 0")
+        case .byRateLimited: ("sum(e.rate_limited)", "sum(e.rate_limited) > 0")
+        }
         return try snapshot {
             try neutral {
                 var parts = Self.windowClause(window, column: "e.hour")
@@ -166,13 +170,14 @@ extension PostgresStore {
                     if hostIDs.isEmpty { return [] }
                     parts.append(Self.hostClause(hostIDs, column: "e.host_id")!)
                 }
-                let having = positiveOnly ? "sum(e.\(measure)) > 0" : "sum(e.errors) <> 0 OR sum(e.rate_limited) <> 0"
-                return try connection.query("""
+                // Ties by name as bytes: COLLATE "C" is byte order in every encoding's locale.
+                let candidates = try connection.query("""
                     SELECT c.value, sum(e.errors)::bigint, sum(e.rate_limited)::bigint
                     FROM client_errors e JOIN clients c ON c.id = e.client_id \(Self.whereClause(parts))
-                    GROUP BY c.value HAVING \(having)
-                    ORDER BY sum(e.\(measure)) DESC, c.value COLLATE "C" LIMIT \(limit)
+                    GROUP BY c.value HAVING \(admits)
+                    ORDER BY \(measure) DESC, c.value COLLATE "C" LIMIT \(limit)
                     """).rows.map { ClientErrorTotal(client: $0.string(0), errors: $0.int64(1), rateLimited: $0.int64(2)) }
+                return ranking.top(candidates, limit: limit)
             }
         }
     }
@@ -182,31 +187,26 @@ extension PostgresStore {
     public func malformedSummary(in window: HourWindow, matching filter: TrafficFilter) throws -> MalformedSummary {
         try snapshot {
             try neutral {
-                var parts: [String] = []
-                if let first = window.first { parts.append("(f.last_ts IS NULL OR f.last_ts >= \(Int64(first) * 3600))") }
-                if let last = window.last { parts.append("(f.first_ts IS NULL OR f.first_ts < \((Int64(last) + 1) * 3600))") }
+                let rule = MalformedWindow(window)
+                var parts = rule.sqlConditions(files: "f")
                 if let hostIDs = try hostIDs(matching: filter) {
-                    if hostIDs.isEmpty { return MalformedSummary(total: 0, byReason: [:], samples: []) }
+                    if hostIDs.isEmpty { return MalformedSummary() }
                     parts.append(Self.hostClause(hostIDs, column: "f.host_id")!)
                 }
-                var total: Int64 = 0
-                var byReason: [MalformedReason: Int64] = [:]
+                var summary = MalformedSummary()
                 for row in try connection.query("""
                     SELECT m.reason, sum(m.count)::bigint FROM malformed m JOIN files f ON f.id = m.file_id
                     \(Self.whereClause(parts)) GROUP BY m.reason
                     """).rows {
-                    guard let reason = MalformedReason(rawValue: UInt8(truncatingIfNeeded: row.int64(0))) else { continue }
-                    byReason[reason, default: 0] += row.int64(1)
-                    total += row.int64(1)
+                    summary.add(reasonCode: row.int64(0), count: row.int64(1))
                 }
-                let samples = try connection.query("""
+                for row in try connection.query("""
                     SELECT f.path, s.line, s.reason, s.text FROM malformed_samples s JOIN files f ON f.id = s.file_id
-                    \(Self.whereClause(parts)) ORDER BY f.last_ingested DESC, s.line LIMIT 10
-                    """).rows.compactMap { row -> MalformedSummary.Sample? in
-                        guard let reason = MalformedReason(rawValue: UInt8(truncatingIfNeeded: row.int64(2))) else { return nil }
-                        return MalformedSummary.Sample(path: row.string(0), line: row.int64(1), reason: reason, text: row.string(3))
-                    }
-                return MalformedSummary(total: total, byReason: byReason, samples: samples)
+                    \(Self.whereClause(parts)) \(rule.sqlSampleOrder(files: "f", samples: "s"))
+                    """).rows {
+                    summary.addSample(path: row.string(0), line: row.int64(1), reasonCode: row.int64(2), text: row.string(3))
+                }
+                return summary
             }
         }
     }

@@ -47,7 +47,7 @@ extension SQLiteStore: ReportStore {
     }
 
     public func rateLimitedClients(in window: HourWindow, limit: Int, matching filter: TrafficFilter) throws -> [ClientErrorTotal] {
-        try topClients(in: window, limit: limit, positiveOnly: true, hosts: filter) { $0.rateLimited }
+        try topClients(.byRateLimited, in: window, limit: limit, hosts: filter)
     }
 
     /// The ids of a string table's values that `include` accepts.

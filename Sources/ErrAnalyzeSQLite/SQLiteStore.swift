@@ -587,14 +587,13 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
     }
 
     public func clientErrors(in window: HourWindow, limit: Int, matching filter: TrafficFilter) throws -> [ClientErrorTotal] {
-        try topClients(in: window, limit: limit, hosts: filter) { $0.errors }
+        try topClients(.byErrors, in: window, limit: limit, hosts: filter)
     }
 
-    /// The `limit` clients with the largest `measure` (and above 0 when `positiveOnly`),
-    /// ties by name, as `ORDER BY measure DESC, c.value LIMIT ?` gave them. Only the names
-    /// of the clients that can make the list are read.
-    func topClients(in window: HourWindow, limit: Int, positiveOnly: Bool = false, hosts filter: TrafficFilter = TrafficFilter(),
-                    measure: (ClientCounts) -> Int64) throws -> [ClientErrorTotal] {
+    /// The clients `ranking` lists. Sums are made here by client id; only the names of the
+    /// clients that can make the list are read, and `ranking.top` gives the final list.
+    func topClients(_ ranking: ClientRanking, in window: HourWindow, limit: Int,
+                    hosts filter: TrafficFilter = TrafficFilter()) throws -> [ClientErrorTotal] {
         guard limit > 0 else { return [] }
         return try connection.readTransaction {
             var (clause, values) = windowClause(window)
@@ -605,34 +604,32 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
                 .bind(values).forEachRow { row in
                     sums.add(row.int(0), ClientCounts(errors: row.int(1), rateLimited: row.int(2)))
                 }
-            // The `limit`-th largest measure, found without sorting every client: a window
-            // of a month may hold hundreds of thousands of them.
             var measures: [Int64] = []
-            sums.forEach { _, counts in
-                let m = measure(counts)
-                if !positiveOnly || m > 0 { measures.append(m) }
+            sums.forEach { _, counts in if ranking.admits(counts) { measures.append(ranking.measure(counts)) } }
+            guard let floor = ClientRanking.floor(of: measures, limit: limit) else { return [] }
+            func isTied(_ counts: ClientCounts) -> Bool { ranking.admits(counts) && ranking.measure(counts) == floor }
+            var candidates: [ClientErrorTotal] = []
+            func add(_ name: String, _ counts: ClientCounts) {
+                candidates.append(ClientErrorTotal(client: name, errors: counts.errors, rateLimited: counts.rateLimited))
             }
-            guard let floor = Self.largest(limit, of: measures) else { return [] }
-            func isTied(_ counts: ClientCounts) -> Bool { measure(counts) == floor && (!positiveOnly || floor > 0) }
-            var named: [(name: String, counts: ClientCounts)] = []
             var tied = 0
             let name = try connection.prepare("SELECT value FROM clients WHERE id = ?")
             try sums.forEach { id, counts in
-                if measure(counts) > floor {
-                    guard let value = try name.bind([id]).firstRow({ $0.string(0) }) else { return }  // as the JOIN did
-                    named.append((value, counts))
+                if ranking.admits(counts) && ranking.measure(counts) > floor {
+                    guard let value = try name.bind([id]).firstRow({ $0.string(0) }) else { return }  // as a JOIN would
+                    add(value, counts)
                 } else if isTied(counts) {
                     tied += 1
                 }
             }
-            // Ties with the last that fits are decided by name in SQLite's BINARY collation
-            // (bytes of UTF-8): few are looked up one by one; many (a scan's one-error
-            // addresses) by walking the names in the `value` index's order until enough.
-            let needed = limit - named.count
+            // Ties with the last that fits go by name as bytes: few are looked up one by one;
+            // many (a scan's one-error addresses) by walking the names in the `value` index's
+            // order (BINARY collation: bytes) until enough are found.
+            let needed = limit - candidates.count
             if tied <= max(needed, 64) {
                 try sums.forEach { id, counts in
                     guard isTied(counts), let value = try name.bind([id]).firstRow({ $0.string(0) }) else { return }
-                    named.append((value, counts))
+                    add(value, counts)
                 }
             } else {
                 struct Enough: Error {}
@@ -640,43 +637,14 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
                 do {
                     try connection.prepare("SELECT id, value FROM clients ORDER BY value").forEachRow { row in
                         guard let counts = sums[row.int(0)], isTied(counts) else { return }
-                        named.append((row.string(1), counts))
+                        add(row.string(1), counts)
                         found += 1
                         if found == needed { throw Enough() }
                     }
                 } catch is Enough {}
             }
-            named.sort { measure($0.counts) != measure($1.counts) ? measure($0.counts) > measure($1.counts)
-                                                                   : Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
-            return named.prefix(limit).map { ClientErrorTotal(client: $0.name, errors: $0.counts.errors, rateLimited: $0.counts.rateLimited) }
+            return ranking.top(candidates, limit: limit)
         }
-    }
-
-    /// The `k`-th largest of `values` (the smallest if there are fewer), or nil if none.
-    static func largest<S: Sequence>(_ k: Int, of values: S) -> Int64? where S.Element == Int64 {
-        // A min-heap of the k largest so far.
-        var heap: [Int64] = []
-        heap.reserveCapacity(k)
-        for value in values {
-            if heap.count < k {
-                heap.append(value)
-                var i = heap.count - 1
-                while i > 0 && heap[(i - 1) / 2] > heap[i] { heap.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
-            } else if value > heap[0] {
-                heap[0] = value
-                var i = 0
-                while true {
-                    let l = 2 * i + 1, r = l + 1
-                    var smallest = i
-                    if l < heap.count && heap[l] < heap[smallest] { smallest = l }
-                    if r < heap.count && heap[r] < heap[smallest] { smallest = r }
-                    if smallest == i { break }
-                    heap.swapAt(i, smallest)
-                    i = smallest
-                }
-            }
-        }
-        return heap.first
     }
 
     public func malformedSummary(in window: HourWindow) throws -> MalformedSummary {
@@ -685,34 +653,20 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
 
     /// Malformed lines of the files of the hosts `filter` selects (its other parts ignored).
     public func malformedSummary(in window: HourWindow, matching filter: TrafficFilter) throws -> MalformedSummary {
-        // Malformed lines have no trustworthy time; they belong to the window through their
-        // file's time range (files with no readable request at all belong to every window).
-        var parts: [String] = []
-        var values: [Any?] = []
-        if let first = window.first {
-            parts.append("(f.last_ts IS NULL OR f.last_ts >= ?)"); values.append(Int64(first) * 3600)
-        }
-        if let last = window.last {
-            parts.append("(f.first_ts IS NULL OR f.first_ts < ?)"); values.append((Int64(last) + 1) * 3600)
-        }
+        // The rule (which files' lines belong to the window) is MalformedWindow's.
+        let rule = MalformedWindow(window)
+        var parts = rule.sqlConditions(files: "f")
         if let hosts = try hostIDs(matching: filter) {
             parts.append("f.host_id IN (\(hosts.map(String.init).joined(separator: ",")))")
         }
         let clause = parts.isEmpty ? "1" : parts.joined(separator: " AND ")
         var summary = MalformedSummary()
         try connection.prepare("SELECT m.reason, sum(m.count) FROM malformed m JOIN files f ON f.id = m.file_id WHERE \(clause) GROUP BY m.reason")
-            .bind(values).forEachRow { row in
-                guard let reason = MalformedReason(rawValue: UInt8(truncatingIfNeeded: row.int(0))) else { return }
-                summary.byReason[reason, default: 0] += row.int(1)
-                summary.total += row.int(1)
-            }
+            .forEachRow { summary.add(reasonCode: $0.int(0), count: $0.int(1)) }
         try connection.prepare("""
             SELECT f.path, s.line, s.reason, s.text FROM malformed_samples s JOIN files f ON f.id = s.file_id
-            WHERE \(clause) ORDER BY f.last_ingested DESC, s.line LIMIT 10
-            """).bind(values).forEachRow { row in
-                guard let reason = MalformedReason(rawValue: UInt8(truncatingIfNeeded: row.int(2))) else { return }
-                summary.samples.append(.init(path: row.string(0), line: row.int(1), reason: reason, text: row.string(3)))
-            }
+            WHERE \(clause) \(rule.sqlSampleOrder(files: "f", samples: "s"))
+            """).forEachRow { summary.addSample(path: $0.string(0), line: $0.int(1), reasonCode: $0.int(2), text: $0.string(3)) }
         return summary
     }
 

@@ -23,7 +23,7 @@ struct ErrAnalyze: ParsableCommand {
         Exit status: 0 ok; 1 some input failed (the rest was still ingested); 2 usage error; 3 a --fail-if threshold was crossed; 75 another ingest holds the database (--no-wait).
         """,
         version: "erranalyze \(Release.version) (database schema \(SQLiteMigrations.schemaVersion); PostgreSQL schema \(PostgresMigrations.currentVersion))",
-        subcommands: [IngestCommand.self, ReportCommand.self, CatalogueCommand.self, StatusCommand.self, PruneCommand.self, CopyCommand.self, ConfigCommand.self]
+        subcommands: [IngestCommand.self, TopCommand.self, ReportCommand.self, CatalogueCommand.self, StatusCommand.self, PruneCommand.self, CopyCommand.self, ConfigCommand.self]
     )
 
     /// ArgumentParser's own usage-error status is 64 (EX_USAGE); erranalyze's contract is 2.

@@ -18,7 +18,9 @@ struct IngestCommand: ParsableCommand {
         recognised by their magic bytes. Each step is committed with the read
         position in one transaction: a crash loses no line and counts none
         twice. A second ingest on the same database waits for the first, and
-        says so.
+        says so. Lines wrapped by a container runtime (CRI, Docker json-file) or
+        by kubectl logs --timestamps are unwrapped first; a file under
+        /var/log/containers or /var/log/pods is its workload's (namespace/workload).
 
         Examples:
           erranalyze ingest /var/log/nginx/access.log*
@@ -26,6 +28,9 @@ struct IngestCommand: ParsableCommand {
           erranalyze ingest --format combined --db /tmp/test.sqlite access.log
           erranalyze ingest --quiet --no-wait /var/log/nginx/access.log*
           erranalyze ingest --quiet            # the sources of the config file
+          erranalyze ingest /var/log/pods/*/*/*.log*
+          kubectl logs deploy/api --timestamps | erranalyze ingest --host shop/api -
+          erranalyze ingest --follow "/var/log/nginx/access.log*"
 
         Exit status: 0 ok; 1 some input or the database failed (the rest was
         still ingested; the message names it); 2 usage error; 75 another ingest
@@ -38,6 +43,7 @@ struct IngestCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var config: ConfigOptions
+    @OptionGroup var openAPI: OpenAPIOptions
 
     @Argument(help: ArgumentHelp("Log files to read; - reads standard input; none: every [[source]] of the config file.", valueName: "file"))
     var files: [String] = []
@@ -68,7 +74,7 @@ struct IngestCommand: ParsableCommand {
     var workers: Int?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Whose traffic this is (default: this machine's name): a container, a pod, a workload (shop/api).",
+        "Whose traffic this is (default: this machine's name, or namespace/workload for a file under /var/log/containers or /var/log/pods): a container, a pod, a workload (shop/api).",
         discussion: "Every row is stored with its host; the ledger of files is per host, and reports have a hosts section and a --host filter.",
         valueName: "name"))
     var host: String?
@@ -87,6 +93,14 @@ struct IngestCommand: ParsableCommand {
     @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")
     var quiet = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Keep reading the files as they grow and rotate, until SIGTERM or SIGINT (docs/live.md).",
+        discussion: "Quote a pattern (\"/var/log/nginx/access.log*\") to follow files created later too."))
+    var follow = false
+
+    @Option(name: .long, help: ArgumentHelp("With --follow: how often to read and commit what is new (1s to hours).", valueName: "duration"))
+    var commitEvery = "10s"
+
     func validate() throws {
         if files.isEmpty && (ActiveConfiguration.current?.sources.isEmpty ?? true) {
             throw ValidationError("name at least one log file, or - for standard input, or add a [[source]] to the config file")
@@ -102,6 +116,8 @@ struct IngestCommand: ParsableCommand {
         if maxRatio < 0 { throw ValidationError("--max-ratio must be 0 (no limit) or more") }
         if let checkpointBytes, checkpointBytes < 1 { throw ValidationError("--checkpoint-bytes must be at least 1") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
+        if follow && (files.isEmpty || files.contains("-")) { throw ValidationError("--follow needs files or quoted patterns to follow (not -)") }
+        if follow { _ = try Self.parseInterval(commitEvery) }
         _ = try chosenFormat()
         _ = try templater()
     }
@@ -120,32 +136,23 @@ struct IngestCommand: ParsableCommand {
 
     func templater() throws -> RouteTemplater {
         do {
-            return try RouteTemplater(rules: route)
+            return try RouteTemplater(rules: route, contract: try openAPI.contract())
+        } catch let error as ValidationError {
+            throw error
         } catch {
             throw ValidationError("\(error)")
         }
     }
 
     func run() throws {
+        if follow { return try runFollowing() }
         if files.isEmpty, let sources = ActiveConfiguration.current?.sources { return try ingestConfiguredSources(sources) }
         // Each worker's multi-MiB line buffer is freed after every step. glibc raises its mmap
         // threshold after such a free and then keeps the next buffers in per-thread arenas,
         // which grew the peak memory with the number of steps (96 MB for a 1 GB file read in
         // 32 MiB steps). A fixed threshold returns them to the system: memory stays flat.
         Self.fixMmapThreshold(1 << 20)
-        let environment = ProcessInfo.processInfo.environment
-        var options = IngestOptions()
-        options.format = try chosenFormat()
-        options.templater = try templater()
-        if let workers { options.workers = workers }
-        options.maxDecompressionRatio = maxRatio
-        // Small checkpoints let tests stop an ingest in the middle of a file.
-        if let bytes = checkpointBytes ?? environment["ERRANALYZE_CHECKPOINT_BYTES"].flatMap({ Int64($0) }), bytes > 0 {
-            options.checkpointBytes = bytes
-        }
-        let crash = DebugCrash(environment["ERRANALYZE_DEBUG_KILL"])
-        if let crash, crash.afterCommit { options.afterCommit = { if $0 == crash.commit { DebugCrash.die() } } }
-
+        let (options, crash) = try ingestOptions()
         let location = try database.location()
         // SQLite: one writer at a time, by the lock on the file. PostgreSQL: commits of one host
         // take turns on the server (its host row's lock), other hosts commit side by side.
@@ -153,23 +160,23 @@ struct IngestCommand: ParsableCommand {
         if case .sqlite(let path) = location {
             lock = try WriterLock.acquire(for: path, wait: !noWait, quiet: quiet, purpose: "ingest")
         }
-        var store: any IngestStore
-        do {
-            store = try StoreFactory.writer(location, host: host, holding: lock)
-        } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
-        }
-        if let crash, !crash.afterCommit {
-            var commits = 0
-            store.beforeCommit = {
-                commits += 1
-                if commits == crash.commit { DebugCrash.die() }
-            }
-        }
-        let engine = IngestEngine(store: store, options: options)
         let showProgress = Terminal.standardErrorIsTerminal && !quiet
-        let outcomes = engine.ingest(paths: files, progress: showProgress ? { Self.showProgress($0) } : nil)
+        // One store per host: files under a Kubernetes log directory are each their
+        // workload's source (namespace/workload) unless --host names one for all.
+        var given = [FileOutcome?](repeating: nil, count: files.count)
+        for group in SourceHosts.groups(of: files, explicit: host) {
+            let store: any IngestStore
+            do {
+                store = try openStore(location, host: group.host, holding: lock, crash: crash)
+            } catch {
+                Terminal.error("\(error)")
+                throw ExitCode(1)
+            }
+            let engine = IngestEngine(store: store, options: options)
+            let ingested = engine.ingest(paths: group.paths, progress: showProgress ? { Self.showProgress($0) } : nil)
+            for (position, outcome) in zip(group.positions, ingested) { given[position] = outcome }
+        }
+        let outcomes = given.compactMap { $0 }
         if showProgress { Terminal.standardError("\r\u{1B}[K") }
         withExtendedLifetime(lock) {}
 
@@ -267,5 +274,37 @@ struct DebugCrash {
     static func die() -> Never {
         kill(getpid(), SIGKILL)
         while true { pause() }
+    }
+}
+
+extension IngestCommand {
+    /// The options every ingest (cron or --follow) reads with, and the test-only crash point.
+    func ingestOptions() throws -> (IngestOptions, DebugCrash?) {
+        let environment = ProcessInfo.processInfo.environment
+        var options = IngestOptions()
+        options.format = try chosenFormat()
+        options.templater = try templater()
+        if let workers { options.workers = workers }
+        options.maxDecompressionRatio = maxRatio
+        // Small checkpoints let tests stop an ingest in the middle of a file.
+        if let bytes = checkpointBytes ?? environment["ERRANALYZE_CHECKPOINT_BYTES"].flatMap({ Int64($0) }), bytes > 0 {
+            options.checkpointBytes = bytes
+        }
+        let crash = DebugCrash(environment["ERRANALYZE_DEBUG_KILL"])
+        if let crash, crash.afterCommit { options.afterCommit = { if $0 == crash.commit { DebugCrash.die() } } }
+        return (options, crash)
+    }
+
+    /// The writer store of `host` (nil: this machine), with the test-only crash hook.
+    func openStore(_ location: StoreLocation, host: String?, holding lock: WriterLock?, crash: DebugCrash?) throws -> any IngestStore {
+        var store = try StoreFactory.writer(location, host: host, holding: lock)
+        if let crash, !crash.afterCommit {
+            var commits = 0
+            store.beforeCommit = {
+                commits += 1
+                if commits == crash.commit { DebugCrash.die() }
+            }
+        }
+        return store
     }
 }

@@ -27,7 +27,8 @@ struct ReportCommand: ParsableCommand {
           status:503>=10  status:5xx>0  category:rate_limit>1000
           retriable_rate>1%  requests<100
         Metrics: requests, errors, client_errors (4xx), server_errors (5xx),
-        retriable, fatal, malformed_lines, unknown_codes, status_drift (counts);
+        retriable, fatal, malformed_lines, unknown_codes, status_drift,
+        undocumented_responses, undocumented_routes (with --openapi) (counts);
         error_rate, client_error_rate, server_error_rate, retriable_rate (rates,
         as 2% or 0.02); code:CODE, status:S, category:NAME (counts). Latency:
         p50, p90, p95, p99 (durations: p99>2s, p95:/v1/payments/*>800ms for the
@@ -73,6 +74,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var config: ConfigOptions
 
     @OptionGroup var catalogueSelection: CatalogueSelectionOptions
+    @OptionGroup var openAPI: OpenAPIOptions
 
     @Option(name: .long, help: ArgumentHelp("Start of the window: 90m, 24h, 7d, 2026-11-01, an ISO 8601 date-time.", valueName: "time"))
     var since: String?
@@ -158,6 +160,7 @@ struct ReportCommand: ParsableCommand {
         _ = try filter()
         _ = try thresholds()
         _ = try window()
+        _ = try openAPI.contract()
     }
 
     /// `--slow` and `--apdex-t` in microseconds.
@@ -222,6 +225,7 @@ struct ReportCommand: ParsableCommand {
                                     compare: compare ?? format.comparesByDefault, now: now, timeZone: timeZone,
                                     thresholds: try thresholds())
         (options.slowMicros, options.apdexMicros) = try durations()
+        options.contract = try openAPI.contract()
         let classifier = try makeClassifier()
         let report: Report
         do {

@@ -32,9 +32,7 @@ import Testing
         }
         #expect(killed >= 8, "the kill points fire: \(killed) of 10 runs were killed")
         try h.ingest(["big.log", "big.log.1.gz"], ["--db", server.uri], environment: Self.smallCheckpoints)
-        let expected = try Harness.cleanTotals(of: all)
-        let got = try h.totals(db: server.uri)
-        #expect(sameTotals(got, expected), "\(describeDifference(got, expected))")
+        try expectCleanTotals(h, server.uri, of: all)
     }
 
     @Test func killedAtRandomMomentsThenResumed() throws {
@@ -54,9 +52,7 @@ import Testing
         }
         #expect(killed > 0, "at least one run was killed before it finished")
         try h.ingest(["big.log", "big.log.1.gz"], ["--db", server.uri], environment: Self.smallCheckpoints)
-        let expected = try Harness.cleanTotals(of: all)
-        let got = try h.totals(db: server.uri)
-        #expect(sameTotals(got, expected), "\(describeDifference(got, expected))")
+        try expectCleanTotals(h, server.uri, of: all)
     }
 
     // MARK: Two runs of one host at once
@@ -74,9 +70,7 @@ import Testing
             let result = run.wait()
             #expect(result.status == 0, "\(result.stderr)")
         }
-        let expected = try Harness.cleanTotals(of: all)
-        let got = try h.totals(db: server.uri)
-        #expect(sameTotals(got, expected), "\(describeDifference(got, expected))")
+        try expectCleanTotals(h, server.uri, of: all)
     }
 
     // MARK: The server restarted, the server down
@@ -91,9 +85,7 @@ import Testing
         let h = try Harness()
         let all = try IngestCrashTests.makeFiles(h)
         // A first run of the host (the small file): the schema and the host's row exist.
-        try h.write("first.log", Corpus.text(8000..<10_000))
-        try h.age("first.log")
-        try h.ingest(["first.log"], ["--db", server.uri, "--host", "web-1"])
+        try ingestFirstRun(h, server.uri)
         // Another session holds the host's row: the next commit of web-1 waits inside its transaction.
         let holder = try server.psqlInBackground("BEGIN; SELECT 1 FROM hosts WHERE name = 'web-1' FOR UPDATE; SELECT pg_sleep(120)")
         defer { holder.kill9(); holder.wait() }
@@ -112,9 +104,7 @@ import Testing
             server.expectOneMaskedLine(lost.stderr)
         }
         try h.ingest(["big.log", "big.log.1.gz"], ["--db", server.uri, "--host", "web-1"], environment: Self.smallCheckpoints)
-        let expected = try Harness.cleanTotals(of: Corpus.text(8000..<10_000) + all)
-        let got = try h.totals(db: server.uri)
-        #expect(sameTotals(got, expected), "\(describeDifference(got, expected))")
+        try expectCleanTotals(h, server.uri, of: Corpus.text(8000..<10_000) + all)
     }
 
     /// A server that is down: the run ends at once with one line naming the server (password
@@ -125,9 +115,7 @@ import Testing
         defer { server.stop() }
         let h = try Harness()
         let all = try IngestCrashTests.makeFiles(h)
-        try h.write("first.log", Corpus.text(8000..<10_000))
-        try h.age("first.log")
-        try h.ingest(["first.log"], ["--db", server.uri, "--host", "web-1"])
+        try ingestFirstRun(h, server.uri)
         try server.control("halt")
         let down = try h.run(["ingest", "--db", server.uri, "--host", "web-1", h.path("big.log")], environment: Self.smallCheckpoints)
         #expect(down.status == 1)
@@ -138,9 +126,7 @@ import Testing
         server.expectOneMaskedLine(report.stderr)
         try server.control("start")
         try h.ingest(["big.log", "big.log.1.gz"], ["--db", server.uri, "--host", "web-1"])
-        let expected = try Harness.cleanTotals(of: Corpus.text(8000..<10_000) + all)
-        let got = try h.totals(db: server.uri)
-        #expect(sameTotals(got, expected), "\(describeDifference(got, expected))")
+        try expectCleanTotals(h, server.uri, of: Corpus.text(8000..<10_000) + all)
     }
 }
 
@@ -217,4 +203,18 @@ struct ThrowawayServer {
         #expect(stderr.contains("fleet_owner:****@") && stderr.contains(socket), "\(stderr)", sourceLocation: sourceLocation)
         #expect(!stderr.contains(Self.password), "\(stderr)", sourceLocation: sourceLocation)
     }
+}
+
+/// The database holds exactly what a clean count of `lines` gives.
+private func expectCleanTotals(_ h: Harness, _ uri: String, of lines: Data, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let expected = try Harness.cleanTotals(of: lines)
+    let got = try h.totals(db: uri)
+    #expect(sameTotals(got, expected), "\(describeDifference(got, expected))", sourceLocation: sourceLocation)
+}
+
+/// A first run of host web-1 (corpus lines 8000..<10000): the schema and the host's row exist.
+private func ingestFirstRun(_ h: Harness, _ uri: String) throws {
+    try h.write("first.log", Corpus.text(8000..<10_000))
+    try h.age("first.log")
+    try h.ingest(["first.log"], ["--db", uri, "--host", "web-1"])
 }

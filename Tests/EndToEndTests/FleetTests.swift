@@ -102,16 +102,18 @@ import Testing
         guard let server = try ScratchServerDatabase() else { return }
         defer { server.drop() }
         let h = try Harness()
-        let socket = server.uri.components(separatedBy: "host=").last?.components(separatedBy: "&").first ?? "/tmp"
+        // The server's socket folder and port (a test server need not be on 5432).
+        let query = server.uri.components(separatedBy: "?").dropFirst().joined(separator: "?")
+        let place = query.split(separator: "&").filter { $0.hasPrefix("host=") || $0.hasPrefix("port=") }.joined(separator: "&")
         // A role that must give its password (Scripts/pg-server: members of erranalyze_password_login).
         let role = "fleet_pw_" + server.name.suffix(8)
         try h.shell("psql '\(server.admin)' -qc \"CREATE ROLE \(role) LOGIN PASSWORD 'TheRightOne' IN ROLE erranalyze_password_login\"")
         defer { _ = try? h.shell("psql '\(server.admin)' -qc 'DROP ROLE IF EXISTS \(role)'") }
         let cases = [
-            ("postgresql://\(role):Sup3rSecret@/\(server.name)?host=\(socket)", "authentication"),
+            ("postgresql://\(role):Sup3rSecret@/\(server.name)?\(place)", "authentication"),
             ("postgresql://bob:Sup3rSecret@127.0.0.1:1/x", "unreachable"),
             ("postgresql://bob:Sup3rSecret@no-such-host.invalid/x", "unreachable"),
-            ("postgresql://erranalyze:Sup3rSecret@/no_such_db?host=\(socket)", "no such database"),
+            ("postgresql://erranalyze:Sup3rSecret@/no_such_db?\(place)", "no such database"),
         ]
         for (uri, words) in cases {
             for command in [["ingest", Self.api], ["report"], ["status"]] {

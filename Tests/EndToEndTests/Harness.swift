@@ -29,10 +29,14 @@ struct Harness {
 
     let directory: URL
     var db: String { directory.appendingPathComponent("test.sqlite").path }
+    /// Removes the scratch folder when the last copy of this harness goes (thousands of runs
+    /// would otherwise fill /tmp); ERRANALYZE_KEEP_TEST_FILES=1 keeps it to look at.
+    private let cleanup: ScratchFolder
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("erranalyze-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        cleanup = ScratchFolder(directory)
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
@@ -97,5 +101,16 @@ extension Dictionary where Key == String, Value == Any {
         var result: [Int: Int] = [:]
         for row in array("by_status") { result[(row["status"] as! NSNumber).intValue] = (row["count"] as! NSNumber).intValue }
         return result
+    }
+}
+
+/// A folder removed when this object goes.
+final class ScratchFolder: @unchecked Sendable {
+    let url: URL
+    init(_ url: URL) { self.url = url }
+    deinit {
+        if ProcessInfo.processInfo.environment["ERRANALYZE_KEEP_TEST_FILES"] != "1" {
+            try? FileManager.default.removeItem(at: url)
+        }
     }
 }

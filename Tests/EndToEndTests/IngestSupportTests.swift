@@ -33,7 +33,7 @@ extension Harness {
     /// Appends `data` to `name`, as a logging web server does.
     func append(_ name: String, _ data: Data) throws {
         let url = URL(fileURLWithPath: path(name))
-        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()
         try handle.write(contentsOf: data)

@@ -165,15 +165,19 @@ extension Harness {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        var errData = Data()
+        // Standard error is drained beside standard output, so that neither pipe fills; the
+        // box is read only after the group's wait.
+        final class Drained: @unchecked Sendable { var data = Data() }
+        let drained = Drained()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
+            drained.data = err.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
+        let errData = drained.data
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))

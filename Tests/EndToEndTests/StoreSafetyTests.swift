@@ -277,7 +277,7 @@ import Testing
 
     @Test func readersOfAnEmptyOrForeignDatabaseSaySoAndWriteNothing() throws {
         let h = try Harness()
-        FileManager.default.createFile(atPath: h.path("empty.sqlite"), contents: nil)
+        _ = FileManager.default.createFile(atPath: h.path("empty.sqlite"), contents: nil)
         let foreign = try SQLiteConnection(path: h.path("foreign.sqlite"))
         try foreign.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
         let foreignBytes = try Data(contentsOf: URL(fileURLWithPath: h.path("foreign.sqlite")))

@@ -18,14 +18,16 @@
 /// (the normalised path lives in scratch space the caller owns). Immutable and shareable
 /// between threads.
 public struct RouteTemplater: Sendable {
-    let rules: [RouteRule]
+    /// The rules, in precedence order, indexed by segment count and first segment.
+    let index: RouteRuleIndex
+    var rules: [RouteRule] { index.rules }
     /// The longest rule text, which `template(_:scratch:)` may copy into the scratch space.
     let longestRule: Int
     /// `fastIncrements`, loaded once here rather than through the lazy global on every call.
     private let increments: FastIncrements
 
     public init() {
-        rules = []
+        index = RouteRuleIndex([])
         longestRule = 0
         increments = FastIncrements(table: Self.fastIncrements)
     }
@@ -40,7 +42,12 @@ public struct RouteTemplater: Sendable {
     /// - Throws: `RouteRuleError` for an empty pattern, one not starting with `/`, or a `**`
     ///   mixed with other characters in a segment.
     public init(rules patterns: [String]) throws {
-        rules = try patterns.map(RouteRule.init(pattern:))
+        self.init(compiled: try patterns.map(RouteRule.init(pattern:)))
+    }
+
+    /// A templater with these rules, tried in order (user patterns, then a document's paths).
+    init(compiled rules: [RouteRule]) {
+        index = RouteRuleIndex(rules)
         longestRule = rules.map(\.text.count).max() ?? 0
         increments = FastIncrements(table: Self.fastIncrements)
     }
@@ -68,11 +75,29 @@ public struct RouteTemplater: Sendable {
     @inline(__always)
     public func template(_ path: UnsafeRawBufferPointer, scratch base: UnsafeMutablePointer<UInt8>) -> UnsafeRawBufferPointer {
         // Origin-form targets with nothing to normalise: one pass that stops at the query.
-        if rules.isEmpty && path.count > 0 && path[0] == UInt8(ascii: "/"),
-           let count = Self.fastNormaliseAndTemplate(path, into: base, increments: increments.table) {
-            return count == 0 ? Self.root : UnsafeRawBufferPointer(start: base, count: count)
+        if path.count > 0 && path[0] == UInt8(ascii: "/") {
+            if index.isEmpty {
+                if let count = Self.fastNormaliseAndTemplate(path, into: base, increments: increments.table) {
+                    return count == 0 ? Self.root : UnsafeRawBufferPointer(start: base, count: count)
+                }
+            } else if let length = Self.fastNormalise(path, into: base, increments: increments.table) {
+                // With rules: the normalised path (a copy, nothing to decode) against the
+                // rules that can match it, then the one-pass templating of the same bytes.
+                let normalised = UnsafeRawBufferPointer(start: base, count: length)
+                if let rule = index.firstMatch(normalised) { return Self.write(rule, to: base) }
+                if let count = Self.fastNormaliseAndTemplate(normalised, into: base + length, increments: increments.table) {
+                    return count == 0 ? Self.root : UnsafeRawBufferPointer(start: base + length, count: count)
+                }
+            }
         }
         return generalTemplate(path, scratch: base)
+    }
+
+    /// Copies a matching rule's text to `base`.
+    @inline(__always)
+    private static func write(_ rule: RouteRule, to base: UnsafeMutablePointer<UInt8>) -> UnsafeRawBufferPointer {
+        rule.text.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: $0.count) }
+        return UnsafeRawBufferPointer(start: base, count: rule.text.count)
     }
 
     /// `template(_:scratch:)` without the fast path: any target, any rules.
@@ -89,13 +114,10 @@ public struct RouteTemplater: Sendable {
         if start >= end { return Self.root }
         var source = UnsafeRawBufferPointer(rebasing: path[start..<end])
         var out = base
-        if !rules.isEmpty {
+        if !index.isEmpty {
             let length = Self.normalise(source, into: base)
             source = UnsafeRawBufferPointer(start: base, count: length)
-            for rule in rules where rule.matches(source) {
-                rule.text.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: $0.count) }
-                return UnsafeRawBufferPointer(start: base, count: rule.text.count)
-            }
+            if let rule = index.firstMatch(source) { return Self.write(rule, to: base) }
             out = base + length  // normalising again is harmless: the form is a fixed point
         }
         let count = Self.normaliseAndTemplate(source, into: out)
@@ -290,6 +312,43 @@ public struct RouteTemplater: Sendable {
             stats.others = Int((packed >> 40) & 0x3FF)
             o = endSegment(out, o, o + length, stats)
             if last { break }
+        }
+        if o > 1 && out[o - 1] == slash { o -= 1 }
+        return o
+    }
+
+    /// What `normalise` gives for the targets the fast path accepts (a copy up to the query
+    /// or fragment, `//` collapsed, no trailing `/`), in one pass over plain bytes; nil for
+    /// a target with a byte that needs decoding or escaping, or a segment of 1024+ bytes
+    /// (as `fastNormaliseAndTemplate`, so that it accepts the result).
+    @inline(__always)
+    static func fastNormalise(_ p: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>,
+                              increments table: UnsafePointer<UInt64>) -> Int? {
+        let n = p.count
+        guard n > 0 else { return 0 }
+        let src = p.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let slash = UInt8(ascii: "/")
+        var o = 0
+        var i = 0
+        while i < n {
+            if src[i] == slash {
+                if o == 0 || out[o - 1] != slash { out[o] = slash; o += 1 }
+                i += 1
+                continue
+            }
+            let start = i
+            repeat {
+                if table[Int(src[i])] == 0 { break }
+                i += 1
+            } while i < n
+            let length = i - start
+            guard length < 1024 else { return nil }
+            copy(src + start, to: out + o, count: length)
+            o += length
+            if i < n && src[i] != slash {
+                guard src[i] == UInt8(ascii: "?") || src[i] == UInt8(ascii: "#") else { return nil }
+                break
+            }
         }
         if o > 1 && out[o - 1] == slash { o -= 1 }
         return o

@@ -6,6 +6,7 @@ import TOMLKit
 /// ```toml
 /// database = "/var/lib/erranalyze/erranalyze.sqlite"
 /// catalogues = ["opsmerge", "/etc/erranalyze/my-api.json"]
+/// openapi = "/etc/erranalyze/openapi.yaml"
 ///
 /// [[source]]
 /// name = "nginx"
@@ -19,7 +20,7 @@ import TOMLKit
 /// Values are checked as the matching `ingest` flags would check them: a preset name must
 /// exist, a log_format must compile, route rules must be valid.
 public enum ConfigReader {
-    static let topLevelKeys = ["database", "catalogues", "source"]
+    static let topLevelKeys = ["database", "catalogues", "openapi", "source"]
     static let sourceKeys = ["name", "paths", "format", "log_format", "json_fields", "routes", "host"]
 
     /// Reads the file at `path`.
@@ -88,6 +89,9 @@ public enum ConfigReader {
             }
             if let value = table["catalogues"] {
                 result.catalogues = strings(value, "catalogues")
+            }
+            if let value = table["openapi"], let text = string(value, "openapi") {
+                if text.isEmpty { problem("openapi", nil, "must not be empty") } else { result.openapi = text }
             }
             if let value = table["source"] {
                 guard let array = value.array, array.allSatisfy({ $0.table != nil }) else {

@@ -5,6 +5,7 @@ extension Configuration {
         var lines: [String] = ["# from \(file)"]
         if let database { lines.append("database = \(Self.quoted(Self.maskingPassword(database)))") }
         if let catalogues { lines.append("catalogues = \(Self.array(catalogues))") }
+        if let openapi { lines.append("openapi = \(Self.quoted(openapi))") }
         for source in sources {
             lines.append("")
             lines.append("[[source]]")

@@ -11,6 +11,8 @@ public struct Configuration: Equatable, Sendable {
     public var catalogues: [String]?
     /// `[[source]]` tables, in file order.
     public var sources: [LogSource]
+    /// `openapi = "…"`: the API's OpenAPI or Swagger document, as `--openapi` takes it.
+    public var openapi: String?
 
     public init(file: String, database: String? = nil, catalogues: [String]? = nil, sources: [LogSource] = []) {
         self.file = file

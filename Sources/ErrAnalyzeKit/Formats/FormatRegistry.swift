@@ -47,6 +47,7 @@ public enum FormatRegistry {
     public static var presetNames: [String] { presets.map(\.name) }
 
     public static func preset(named name: String) -> LogFormat? {
+        if let wrapped = wrappedPreset(named: name) { return wrapped }
         let lowered = name.lowercased()
         let key = aliases[lowered] ?? lowered
         return presets.first { $0.name == key }
@@ -68,28 +69,39 @@ public enum FormatRegistry {
     /// ones, and at least one request), or nil when none does. Ties go to the preset
     /// tried first.
     public static func detect(sample lines: [UnsafeRawBufferPointer]) -> LogFormat? {
+        detectScored(sample: lines)?.format
+    }
+
+    /// `detect`, with the winner's score (2 per request, 1 per skipped line).
+    static func detectScored(sample lines: [UnsafeRawBufferPointer]) -> (format: LogFormat, score: Int)? {
         let candidates = lines.filter { $0.count > 0 }
         guard !candidates.isEmpty else { return nil }
         var best: (format: LogFormat, score: Int)?
         for format in presets {
-            var parser = format.makeParser()
-            var record = RequestRecord()
-            var score = 0, requests = 0
-            // A line with a NUL byte is binary data in every format (as when it is counted).
-            for line in candidates where !ByteScanning.containsNUL(line) {
-                switch parser.parse(line, into: &record) {
-                case .request: score += 2; requests += 1
-                case .skip: score += 1
-                case .malformed: break
-                }
-            }
+            let (score, requests) = Self.score(format, on: candidates)
             if requests > 0 && score > (best?.score ?? 0) { best = (format, score) }
         }
         guard let found = best, found.score >= candidates.count else { return nil }
         if found.format.name == "combined" && !candidates.contains(where: Self.hasTrailingQuotedFields) {
-            return preset(named: "common")
+            return (preset(named: "common")!, found.score)
         }
-        return found.format
+        return found
+    }
+
+    /// How well `format` reads `lines`: 2 per request, 1 per skipped line.
+    static func score(_ format: LogFormat, on lines: [UnsafeRawBufferPointer]) -> (score: Int, requests: Int) {
+        var parser = format.makeParser()
+        var record = RequestRecord()
+        var score = 0, requests = 0
+        // A line with a NUL byte is binary data in every format (as when it is counted).
+        for line in lines where line.count > 0 && !ByteScanning.containsNUL(line) {
+            switch parser.parse(line, into: &record) {
+            case .request: score += 2; requests += 1
+            case .skip: score += 1
+            case .malformed: break
+            }
+        }
+        return (score, requests)
     }
 
     /// Whether an NCSA line carries fields after the byte count (the combined format's

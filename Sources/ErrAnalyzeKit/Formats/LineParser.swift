@@ -55,4 +55,16 @@ public enum LineParseResult: Equatable {
 /// timestamp, a `#Fields:` header it has seen); each worker makes its own from a `LogFormat`.
 public protocol LineParser {
     mutating func parse(_ line: UnsafeRawBufferPointer, into record: inout RequestRecord) -> LineParseResult
+    /// Whether the parser holds the first pieces of a line whose last piece has not come yet
+    /// (a container runtime cuts long lines into pieces): a read position here would cut
+    /// that line in two, so the ingest never stops or commits here.
+    var holdsPartialRecord: Bool { get }
+    /// At the end of a finished input: reads a line still held in pieces (its last piece
+    /// never came), or returns nil when none is held.
+    mutating func finishPartialRecord(into record: inout RequestRecord) -> LineParseResult?
+}
+
+extension LineParser {
+    public var holdsPartialRecord: Bool { false }
+    public mutating func finishPartialRecord(into record: inout RequestRecord) -> LineParseResult? { nil }
 }

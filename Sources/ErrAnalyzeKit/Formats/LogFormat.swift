@@ -8,11 +8,17 @@ public struct LogFormat: Sendable {
     /// Whether a chunk cut from the middle of a file can be parsed without the lines before
     /// it. False for formats whose header (W3C `#Fields:`) sets up the parser.
     public let supportsChunking: Bool
+    /// For formats whose parser may hold a line in pieces (container wrappers): whether a
+    /// physical line ends the line it belongs to, so that a file cut after it cuts no line
+    /// in two. Nil: every physical line is a whole line.
+    public let endsRecord: (@Sendable (UnsafeRawBufferPointer) -> Bool)?
     private let factory: @Sendable () -> any LineParser
 
-    public init(name: String, supportsChunking: Bool = true, makeParser: @escaping @Sendable () -> any LineParser) {
+    public init(name: String, supportsChunking: Bool = true, endsRecord: (@Sendable (UnsafeRawBufferPointer) -> Bool)? = nil,
+                makeParser: @escaping @Sendable () -> any LineParser) {
         self.name = name
         self.supportsChunking = supportsChunking
+        self.endsRecord = endsRecord
         self.factory = makeParser
     }
 

@@ -57,14 +57,22 @@ public final class IngestEngine {
         return outcome
     }
 
-    private func ingestWithRetries(path: String, progress: ((IngestProgress) -> Void)?, storeFull: inout String?) -> FileOutcome {
+    /// One file a follower holds open (`FileFollower`), read as it is now: by its descriptor,
+    /// whatever its name has become, through the same ledger as a file named by its path.
+    func ingest(following file: InputFile, named path: String?, progress: ((IngestProgress) -> Void)? = nil) -> FileOutcome {
+        var full: String?
+        return ingestWithRetries(path: path ?? file.path, open: { try InputFile(again: file, path: path) }, progress: progress, storeFull: &full)
+    }
+
+    private func ingestWithRetries(path: String, open: (() throws -> InputFile)? = nil, progress: ((IngestProgress) -> Void)?,
+                                   storeFull: inout String?) -> FileOutcome {
         // A concurrent run that counted the same file meanwhile: read it again from the
         // ledger's new position. Each conflict means the other run committed progress, so
         // this ends; the bound only guards against a store that always refuses.
         var attempts = 0
         while true {
             do {
-                return .ingested(try ingestOne(path: path, progress: progress))
+                return .ingested(try ingestOne(file: try open?() ?? InputFile(path: path), progress: progress))
             } catch is StoreConflict where attempts < 1000 && path != "-" {
                 attempts += 1
             } catch let error as IngestError {
@@ -84,8 +92,7 @@ public final class IngestEngine {
         }
     }
 
-    private func ingestOne(path: String, progress: ((IngestProgress) -> Void)?) throws -> FileReport {
-        let file = try InputFile(path: path)
+    private func ingestOne(file: InputFile, progress: ((IngestProgress) -> Void)?) throws -> FileReport {
         if let size = file.regularFileSize, !file.isCompressed {
             return try ingestPlainFile(file, size: size, progress: progress)
         }
@@ -181,23 +188,33 @@ public final class IngestEngine {
             return
         }
 
+        // After a step that could count nothing because a line held in pieces (a container
+        // runtime's partial line) spans it: read the next one on one thread, or to the end.
+        var oneRange = false, toTheEnd = false
         while position < size {
             // One segment per checkpoint: parsed by every worker, then committed.
             let segmentEnd: Int64
-            if size - position > options.checkpointBytes {
-                segmentEnd = try PlainFileSplitter.lineStart(after: position + options.checkpointBytes - 1, in: file, limit: size)
+            if size - position > options.checkpointBytes && !toTheEnd {
+                segmentEnd = try PlainFileSplitter.recordStart(after: position + options.checkpointBytes - 1, in: file, limit: size,
+                                                               endsRecord: format.endsRecord)
             } else {
                 segmentEnd = size
             }
             let isLast = segmentEnd == size
-            let parts = segmentEnd - position >= options.minimumBytesToSplit ? options.workers : 1
-            let ranges = try PlainFileSplitter.split(position..<segmentEnd, parts: parts, file: file)
-            let results = try parseRanges(ranges, of: file, format: format, includeTail: isLast && !live)
+            let parts = segmentEnd - position >= options.minimumBytesToSplit && !oneRange ? options.workers : 1
+            let ranges = try PlainFileSplitter.split(position..<segmentEnd, parts: parts, file: file, endsRecord: format.endsRecord)
+            var results = try parseRanges(ranges, of: file, format: format, includeTail: isLast && !live)
             // A range read short met a truncation: its last line may be a fragment, and the
             // ranges after it hold nothing. The whole step is discarded.
             for (range, result) in zip(ranges, results) {
                 try check.requireWholeRead(upTo: range.upperBound, received: result.received, in: file)
             }
+            // A range that stopped before its end holds a line in pieces that goes on after it:
+            // the step ends there, and what follows is read again by the next step.
+            if let cut = results.indices.dropLast().first(where: { results[$0].consumed < ranges[$0].upperBound }) {
+                results.removeSubrange((cut + 1)...)
+            }
+            let readWhole = results.count == ranges.count
             var aggregate = TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes)
             for result in results { aggregate.merge(result.aggregate) }
             let consumed = results.last!.consumed
@@ -206,10 +223,16 @@ public final class IngestEngine {
                            parsed: results.map { ParsedEnding(position: $0.consumed, bytes: $0.ending) }, check: check,
                            file: file, format: format, sample: sample, state: &state, report: &report)
             }
-            if isLast && consumed < size { report.heldBackPartialLine = true }
+            if isLast && readWhole && consumed < size { report.heldBackPartialLine = true }
             progress?(IngestProgress(path: file.displayName, bytesRead: consumed, totalBytes: size, lines: report.lines))
-            if consumed <= position { break }
-            position = isLast ? size : consumed
+            if consumed <= position {
+                if parts > 1 { oneRange = true; continue }
+                if !isLast { toTheEnd = true; continue }
+                break
+            }
+            oneRange = false
+            toTheEnd = false
+            position = isLast && readWhole ? size : consumed
         }
         finish(&report, state: state)
     }
@@ -250,11 +273,26 @@ public final class IngestEngine {
             var aggregate = TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes)
             do {
                 // Only the last range can end in a partial line.
-                let tail = index == ranges.count - 1 ? includeTail : true
-                try LineConsumer.run(format: format, reader: reader, aggregate: &aggregate, includeUnterminatedTail: tail)
-                let result = RangeResult(aggregate: aggregate, consumed: reader.consumedOffset, endsMidLine: reader.endsMidLine,
-                                         received: reader.receivedOffset,
-                                         ending: Array(reader.recentBytes(ContentFingerprint.fullLength)))
+                let isLastRange = index == ranges.count - 1
+                let tail = isLastRange ? includeTail : true
+                var stop = ReadStop(reader)
+                try LineConsumer.run(format: format, reader: reader, aggregate: &aggregate, includeUnterminatedTail: tail,
+                                     finishesInput: isLastRange && includeTail, stop: &stop)
+                var ending = Array(reader.recentBytes(ContentFingerprint.fullLength))
+                if stop.heldBack {
+                    // The range ends inside a line in pieces (it goes on after the range, or is
+                    // still being written): count the range again up to that line's start,
+                    // where the next step begins. Rare: cuts are placed after whole lines.
+                    aggregate = TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes)
+                    let again = LineReader(source: file.rangeSource(range.lowerBound..<stop.position), startOffset: range.lowerBound,
+                                           maxLineLength: options.maxLineLength)
+                    var recounted = ReadStop(again)
+                    try LineConsumer.run(format: format, reader: again, aggregate: &aggregate, includeUnterminatedTail: true,
+                                         finishesInput: false, stop: &recounted)
+                    ending = Array(again.recentBytes(ContentFingerprint.fullLength))
+                }
+                let result = RangeResult(aggregate: aggregate, consumed: stop.position, endsMidLine: stop.endsMidLine,
+                                         received: reader.receivedOffset, ending: ending)
                 lock.lock(); results[index] = result; lock.unlock()
             } catch {
                 lock.lock(); failure = error; lock.unlock()
@@ -405,9 +443,14 @@ public final class IngestEngine {
                                   includeTail: Bool, totalBytes: Int64?, check: FileChangeCheck?, state: inout CommitState, report: inout FileReport,
                                   progress: ((IngestProgress) -> Void)?, sourceKey: String? = nil) throws {
         var aggregate = TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes)
+        var stop = ReadStop(reader)
+        func ending() -> ParsedEnding { Self.ending(of: reader) }
         do {
+            // Read in order to its end: a line still in pieces at the end is read as it is
+            // (formats with a header are not read inside container wrappers in practice).
             try LineConsumer.run(format: format, reader: reader, aggregate: &aggregate, includeUnterminatedTail: includeTail,
-                                 headerLines: headerLines, checkpointEvery: options.checkpointBytes) { partial, position in
+                                 finishesInput: true, headerLines: headerLines, checkpointEvery: options.checkpointBytes,
+                                 stop: &stop) { partial, position in
                 try commit(partial, upTo: position, endsMidLine: false, parsed: [Self.ending(of: reader)], check: check,
                            file: file, format: format, sample: sample, state: &state, report: &report)
                 progress?(IngestProgress(path: file.displayName, bytesRead: position, totalBytes: totalBytes, lines: report.lines))
@@ -416,26 +459,26 @@ public final class IngestEngine {
             // Keep what was read before damage (the lines up to the last newline); but a
             // likely bomb is refused, not counted in part.
             if case .decompressionRatioExceeded = error { throw error }
-            if reader.consumedOffset > state.expected || !aggregate.isEmpty {
-                try commit(aggregate, upTo: reader.consumedOffset, endsMidLine: reader.endsMidLine,
-                           parsed: [Self.ending(of: reader)], check: check,
+            if stop.position > state.expected || !aggregate.isEmpty {
+                try commit(aggregate, upTo: stop.position, endsMidLine: stop.endsMidLine,
+                           parsed: [ending()], check: check,
                            file: file, format: format, sample: sample, state: &state, report: &report)
             } else if let check {
                 // Nothing to commit; but a stream that ends early because its file was
                 // truncated is that change, not damage.
-                _ = try check.verifiedAnchor(file, at: reader.consumedOffset, parsed: [Self.ending(of: reader)])
+                _ = try check.verifiedAnchor(file, at: stop.position, parsed: [ending()])
             }
             throw error
         }
         if let check, let totalBytes, case .plain = check.content {
             try check.requireWholeRead(upTo: totalBytes, received: reader.receivedOffset, in: file)
         }
-        if reader.consumedOffset > state.expected || !aggregate.isEmpty {
-            try commit(aggregate, upTo: reader.consumedOffset, endsMidLine: reader.endsMidLine,
-                       parsed: [Self.ending(of: reader)], check: check,
+        if stop.position > state.expected || !aggregate.isEmpty {
+            try commit(aggregate, upTo: stop.position, endsMidLine: stop.endsMidLine,
+                       parsed: [ending()], check: check,
                        file: file, format: format, sample: sample, state: &state, report: &report, sourceKey: sourceKey)
         }
-        if let totalBytes, reader.consumedOffset < totalBytes, !includeTail { report.heldBackPartialLine = true }
+        if let totalBytes, stop.position < totalBytes, !includeTail { report.heldBackPartialLine = true }
     }
 
     // MARK: Shared steps
@@ -503,8 +546,7 @@ public final class IngestEngine {
 
     /// `--format` when given; else the format the ledger recorded for this file; else detection.
     private func chooseFormat(for file: InputFile, sample: [UInt8], entry: LedgerEntry?) throws -> LogFormat {
-        if let format = options.format { return format }
-        if let name = entry?.format, let known = FormatRegistry.preset(named: name) { return known }
+        if options.format == nil, let name = entry?.format, let known = FormatRegistry.preset(named: name) { return known }
         return try sample.withUnsafeBytes { bytes -> LogFormat in
             var lines: [UnsafeRawBufferPointer] = []
             var start = 0
@@ -517,7 +559,9 @@ public final class IngestEngine {
             if lines.isEmpty && start < bytes.count && bytes.count < Self.sampleSize {
                 lines.append(ByteScanning.slice(bytes, start, bytes.count))
             }
-            if let detected = FormatRegistry.detect(sample: lines) { return detected }
+            // A container wrapper around the lines is found first, whatever reads inside it.
+            if let format = options.format { return FormatRegistry.wrapping(format, sample: lines) }
+            if let detected = FormatRegistry.detectWrapped(sample: lines) { return detected }
             let first = lines.first.map { String(decoding: $0.prefix(120), as: UTF8.self) } ?? ""
             throw IngestError.unrecognisedFormat(path: file.displayName, firstLine: Self.printable(first))
         }

@@ -36,13 +36,43 @@ public final class InputFile {
 
     /// Opens `path` (or standard input for `-`) and reads its first bytes to recognise
     /// compression. `path` is opened by its exact bytes (`ArgumentBytes.bytes(of:)`).
-    public init(path: String) throws {
-        self.path = path
+    public convenience init(path: String) throws {
+        let opened = try Self.openDescriptor(path: path)
+        try self.init(opened: opened.fd, info: opened.info, path: path, displayName: opened.displayName, standardInput: path == "-")
+    }
+
+    /// What `other` has open, as it is now (its size and time read again), under `path` (its
+    /// name now) or its old name: a follower keeps reading a file it opened after the file
+    /// was renamed or deleted (`FollowedFile`).
+    public convenience init(again other: InputFile, path: String? = nil) throws {
+        let fd = dup(other.fd)
+        guard fd >= 0 else { throw InputError.readFailed(other.displayName, errno: errno) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw InputError.readFailed(other.displayName, errno: code)
+        }
+        let name = path ?? other.path
+        try self.init(opened: fd, info: info, path: name, displayName: path.map { FileNameEscaping.escaped($0) } ?? other.displayName,
+                      standardInput: other.path == "-")
+    }
+
+    /// Device and inode of what is open (equal for two names of one file).
+    public var identity: FileIdentity? {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        return FileIdentity(info)
+    }
+
+    private static func openDescriptor(path: String) throws -> (fd: Int32, info: stat, displayName: String) {
+        let fd: Int32
+        let displayName: String
+        var info = stat()
         if path == "-" {
             displayName = "(standard input)"
             fd = dup(0)
             guard fd >= 0 else { throw InputError.readFailed(displayName, errno: errno) }
-            var info = stat()
             guard fstat(fd, &info) == 0 else {
                 let code = errno
                 close(fd)
@@ -56,14 +86,10 @@ public final class InputFile {
                 close(fd)
                 throw InputError.notRegularFile(displayName)
             }
-            regularFileSize = nil
-            modificationTime = nil
-            sourceKey = nil
         } else {
             let name = FileNameEscaping.escaped(path)
             displayName = name
             let cPath = ArgumentBytes.bytes(of: path).map { CChar(bitPattern: $0) } + [0]
-            var info = stat()
             guard stat(cPath, &info) == 0 else {
                 switch errno {
                 case ENOENT, ENOTDIR: throw InputError.notFound(name)
@@ -95,7 +121,21 @@ public final class InputFile {
                 close(fd)
                 throw error
             }
-            let type = info.st_mode & S_IFMT
+        }
+        return (fd, info, displayName)
+    }
+
+    /// Takes `fd` (open on what `info` describes) and sniffs its first bytes.
+    private init(opened fd: Int32, info: stat, path: String, displayName: String, standardInput: Bool) throws {
+        self.fd = fd
+        self.path = path
+        self.displayName = displayName
+        let type = info.st_mode & S_IFMT
+        if standardInput {
+            regularFileSize = nil
+            modificationTime = nil
+            sourceKey = nil
+        } else {
             regularFileSize = type == S_IFREG ? Int64(info.st_size) : nil
             modificationTime = Int64(info.st_mtim.tv_sec)
             sourceKey = type == S_IFREG

@@ -211,6 +211,8 @@ public struct Report: Sendable, Equatable {
     public var thresholds: [ThresholdResult] = []
     /// Durations: percentiles overall, by outcome and route, slow requests, Apdex.
     public var latency = Latency()
+    /// The traffic held against the API's own description (`--openapi`); nil without one.
+    public var contract: ContractFindings?
 
     public init(window: Window) {
         self.window = window

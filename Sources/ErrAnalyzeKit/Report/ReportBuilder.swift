@@ -21,6 +21,8 @@ public struct ReportOptions: Sendable {
     public var slowMicros: Int64 = 1_000_000
     /// Apdex T in microseconds (`--apdex-t`): satisfied ≤ T, tolerating ≤ 4T.
     public var apdexMicros: Int64 = 300_000
+    /// The API's own description (`--openapi`): undocumented responses and routes.
+    public var contract: APIContract?
 
     public init(window: Report.Window = Report.Window(), top: Int = 10, filter: TrafficFilter = TrafficFilter(),
                 minRequests: Int64 = 20, compare: Bool = false, now: Int64? = nil,
@@ -170,6 +172,7 @@ public struct ReportBuilder {
             }
         }
 
+        if let contract = options.contract { report.contract = ContractCheck(contract: contract).findings(for: groups) }
         report.thresholds = options.thresholds.map { $0.evaluate(report) }
         return report
     }

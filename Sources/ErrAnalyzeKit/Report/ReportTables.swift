@@ -61,6 +61,7 @@ public enum ReportTables {
         "codes", "statuses", "status_classes", "categories", "routes", "routes_by_rate", "hosts", "clients",
         "clients_rate_limited", "unknown_codes", "status_drift", "timeline", "thresholds", "malformed",
         "latency", "latency_routes", "slow_routes", "latency_timeline",
+        "undocumented_responses", "undocumented_routes",
     ]
 
     public static func table(_ section: String, of report: Report, for audience: Audience) -> ReportTable? {
@@ -205,6 +206,9 @@ public enum ReportTables {
                 [.text(person ? $0.key.description : $0.key.name), .count($0.value)]
             }
             return t
+
+        case "undocumented_responses", "undocumented_routes":
+            return contractTable(section, of: report, for: audience)
 
         default:
             return latencyTable(section, of: report, for: audience)

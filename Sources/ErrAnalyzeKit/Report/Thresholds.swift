@@ -12,6 +12,8 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
         case requests, errors, clientErrors, serverErrors, retriable, fatal
         case errorRate, clientErrorRate, serverErrorRate, retriableRate
         case malformedLines, unknownCodes, statusDrift
+        /// Responses the API's description does not declare, and requests on routes it does not know (`--openapi`).
+        case undocumentedResponses, undocumentedRoutes
         /// Errors logged with this code, whatever their status.
         case code(String)
         /// Responses with a status in this range (errors or not).
@@ -40,6 +42,7 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
             ("p50", .latencyPercentile(50, route: nil)), ("p90", .latencyPercentile(90, route: nil)),
             ("p95", .latencyPercentile(95, route: nil)), ("p99", .latencyPercentile(99, route: nil)),
             ("apdex", .apdex), ("slow_rate", .slowRate), ("slow_requests", .slowRequests),
+            ("undocumented_responses", .undocumentedResponses), ("undocumented_routes", .undocumentedRoutes),
         ]
 
         public var isRate: Bool {
@@ -202,6 +205,8 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
         case .malformedLines: return Double(t.malformedLines)
         case .unknownCodes: return Double(report.unknownCodes.reduce(0) { $0 + $1.count })
         case .statusDrift: return Double(report.statusDrift.reduce(0) { $0 + $1.count })
+        case .undocumentedResponses: return Double(report.contract?.undocumentedResponseCount ?? 0)
+        case .undocumentedRoutes: return Double(report.contract?.undocumentedRouteRequests ?? 0)
         case .code(let code):
             return Double(report.codes.filter { $0.code.caseInsensitiveEquals(code) }.reduce(0) { $0 + $1.count })
         case .status(let range):

@@ -16,6 +16,8 @@ final class IngestBench {
         store = try SQLiteStore(path: dbPath)
     }
 
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+
     func path(_ name: String) -> String { directory + "/" + name }
 
     func write(_ name: String, _ bytes: [UInt8]) throws {

@@ -21,6 +21,7 @@ final class MemorySource: ByteSource {
 func gzipped(_ text: String) throws -> [UInt8] {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
     let file = dir.appendingPathComponent("x")
     try Data(text.utf8).write(to: file)
     let p = Process()

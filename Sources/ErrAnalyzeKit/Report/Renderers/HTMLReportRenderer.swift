@@ -63,6 +63,11 @@ public struct HTMLReportRenderer {
             }
             h += tableSection("unknown_codes", report)
             h += tableSection("status_drift", report)
+            if let contract = report.contract {
+                h += "<p class=\"note\">" + ReportFormat.contractLines(contract).filter { !$0.isEmpty }.map(Self.escape).joined(separator: " ") + "</p>\n"
+            }
+            h += tableSection("undocumented_responses", report)
+            h += tableSection("undocumented_routes", report)
             h += tableSection("statuses", report)
         }
         if report.malformed.total > 0 { h += malformedSection(report) }

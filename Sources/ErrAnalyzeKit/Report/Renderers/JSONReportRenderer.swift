@@ -112,6 +112,7 @@ public struct JSONReportRenderer {
                     }
                 }
             }
+            if let contract = report.contract { Self.contract(contract, &w) }
             w.field("clients_available", .bool(report.clientsAvailable))
             w.array("clients") { w in for c in report.clients { Self.client(c, &w) } }
             w.array("clients_rate_limited") { w in for c in report.rateLimitedClients { Self.client(c, &w) } }

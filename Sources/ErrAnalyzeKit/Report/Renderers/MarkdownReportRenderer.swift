@@ -43,6 +43,9 @@ public struct MarkdownReportRenderer {
             }
             section(&out, "unknown_codes", report)
             section(&out, "status_drift", report)
+            if let contract = report.contract { out.append(contentsOf: ReportFormat.contractLines(contract).map(Self.escape) + [""]) }
+            section(&out, "undocumented_responses", report)
+            section(&out, "undocumented_routes", report)
             timeline(&out, report)
         }
         if report.malformed.total > 0 { section(&out, "malformed", report) }

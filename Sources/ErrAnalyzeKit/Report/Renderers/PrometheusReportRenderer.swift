@@ -56,6 +56,15 @@ public struct PrometheusReportRenderer {
                report.unknownCodes.map { ([("code", $0.code), ("status", String($0.status))], int($0.count)) })
         family("erranalyze_status_drift_errors", "Errors \(scope) whose code was sent with a status its catalogue does not document.", "gauge",
                report.statusDrift.map { ([("code", $0.code), ("status", String($0.status))], int($0.count)) })
+        if let contract = report.contract {
+            family("erranalyze_undocumented_responses", "Responses \(scope) that the API's OpenAPI document does not declare for their operation.", "gauge",
+                   contract.undocumentedResponses.map { u in
+                       ([("method", u.method), ("route", u.route), ("status", String(u.status)), ("code", u.code ?? ""), ("kind", u.kind.rawValue)],
+                        int(u.count))
+                   })
+            family("erranalyze_undocumented_route_requests", "Requests \(scope) on routes the API's OpenAPI document does not describe.", "gauge",
+                   contract.undocumentedRoutes.map { ([("method", $0.method), ("route", $0.route)], int($0.requests)) })
+        }
         if let since = report.window.since {
             family("erranalyze_report_window_start_seconds", "Start of the report window, in seconds since the epoch.", "gauge",
                    [([], int(since))])

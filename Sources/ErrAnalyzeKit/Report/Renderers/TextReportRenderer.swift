@@ -51,6 +51,10 @@ public struct TextReportRenderer {
         }
         section(&out, "unknown_codes", report) { $0 }
         section(&out, "status_drift", report) { $0 }
+        if let contract = report.contract { out.append(""); out.append(contentsOf: ReportFormat.contractLines(contract)) }
+        // Routes are what a reader looks for: the documented list goes (Markdown and HTML keep it).
+        section(&out, "undocumented_responses", report) { $0.dropping(["documented"]) }
+        section(&out, "undocumented_routes", report) { $0 }
         section(&out, "statuses", report) { $0 }
         if report.malformed.total > 0 { out.append(contentsOf: malformed(report)) }
         out.append(contentsOf: thresholds(report))
