@@ -18,21 +18,31 @@ extension PostgresStore: LatencyReportStore {
     /// rows (so that folded routes fold here identically).
     func writeLatency(_ a: TrafficAggregate, route: (PerHourCap.HourRoute) -> Int64, methodIDs: [Int64]) throws {
         guard !a.latency.isEmpty else { return }
-        var hourly = AdditiveRows(.latency, reservingRows: a.latency.count)
-        var daily = AdditiveRows(.latencyDaily, reservingRows: a.latency.count)
-        var monthly = AdditiveRows(.latencyMonthly, reservingRows: a.latency.count)
+        let histograms = a.latencyHistograms()
+        let buckets = histograms.buckets.count
+        var hourly = AdditiveRows(.latency, reservingRows: buckets)
+        var daily = AdditiveRows(.latencyDaily, reservingRows: buckets)
+        var monthly = AdditiveRows(.latencyMonthly, reservingRows: buckets)
         var monthOfDay: [Int64: Int64] = [:]
-        var byStatus = AdditiveRows(.latencyHourly, reservingRows: a.latency.count)
-        for (key, count) in a.latency {
+        var byStatus = AdditiveRows(.latencyHourly, reservingRows: buckets)
+        // Rows of one key with other codes or flags give the same (key, bucket) more than once:
+        // `addSums` adds those before writing.
+        for (row, key) in a.traffic.keys.enumerated() {
+            let range = histograms.range(ofRow: row)
+            guard !range.isEmpty else { continue }
             let routeID = route(PerHourCap.HourRoute(hour: key.hour, route: key.route))
-            let hour = Int64(key.hour)
-            let rest = [routeID, methodIDs[Int(key.method)], Int64(key.status), Int64(key.bucket), count.requests]
-            hourly.append(contentsOf: [hour, hostID] + rest)
+            let hour = Int64(key.hour), status = Int64(key.status), method = methodIDs[Int(key.method)]
             let day = DailyRollup.day(ofHour: hour)
-            daily.append(contentsOf: [day, hostID] + rest)
             if monthOfDay[day] == nil { monthOfDay[day] = MonthlyRollup.month(ofDay: day) }
-            monthly.append(contentsOf: [monthOfDay[day]!, hostID] + rest)
-            byStatus.append(hour, hostID, LatencyOutcome.code(ofStatus: Int64(key.status)), Int64(key.bucket), count.requests)
+            let month = monthOfDay[day]!
+            let outcome = LatencyOutcome.code(ofStatus: status)
+            for i in range {
+                let bucket = Int64(histograms.buckets[i]), count = histograms.counts[i]
+                hourly.append(hour, hostID, routeID, method, status, bucket, count)
+                daily.append(day, hostID, routeID, method, status, bucket, count)
+                monthly.append(month, hostID, routeID, method, status, bucket, count)
+                byStatus.append(hour, hostID, outcome, bucket, count)
+            }
         }
         try connection.addSums(hourly)
         try connection.addSums(daily)

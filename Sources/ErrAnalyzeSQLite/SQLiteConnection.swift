@@ -244,6 +244,17 @@ public final class SQLiteStatement {
         for (offset, value) in values.enumerated() { sqlite3_bind_int64(statement, Int32(offset + 1), value) }
     }
 
+    /// Binds a blob at `index` (1-based), or NULL when `bytes` is empty, without boxing;
+    /// SQLite copies it.
+    @inline(__always)
+    public func bindBlobOrNull(_ index: Int32, _ bytes: [UInt8]) {
+        if bytes.isEmpty {
+            sqlite3_bind_null(statement, index)
+        } else {
+            bytes.withUnsafeBytes { _ = sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
+        }
+    }
+
     /// Runs a statement that returns no rows.
     public func run() throws {
         let rc = sqlite3_step(statement)

@@ -3,88 +3,63 @@ import CSQLite
 
 /// Latency histograms (migration 6): written with each step's aggregates, read by the report.
 extension SQLiteStore: LatencyReportStore {
-    /// Adds a step's latency counts: hourly rows (with the route ids the per-hour cap chose for
-    /// the traffic rows, so folded routes fold here identically), daily rows and per-hour ×
-    /// status rows. Rows in primary-key order, as for traffic.
-    func writeLatency(_ a: TrafficAggregate, routeIDs: [PerHourCap.HourRoute: Int64], methodIDs: [Int64], host: Int64) throws {
-        guard !a.latency.isEmpty else { return }
-        // One flat array sorted once by (month, route, method, status, hour, bucket): each
-        // month key's rows are contiguous, inside them each day key's, inside those each hour
-        // key's, so the three levels are packed in one pass with dense per-bucket sums (no
-        // hash table per level: ErrAnalyzeKit's generic CounterTable is not specialised
-        // across modules, and profiled as the main cost here). Rows that share a key (two local
-        // routes folded into one `(other)` id) are added by the packer.
-        var rows: [LatencyRowValues] = []
-        rows.reserveCapacity(a.latency.count)
-        var monthOfDay: [Int64: Int64] = [:]
-        for (key, count) in a.latency {
-            guard let route = routeIDs[PerHourCap.HourRoute(hour: key.hour, route: key.route)] else { continue }
-            let hour = Int64(key.hour)
-            let day = DailyRollup.day(ofHour: hour)
-            let month: Int64
-            if let known = monthOfDay[day] { month = known } else { month = MonthlyRollup.month(ofDay: day); monthOfDay[day] = month }
-            rows.append(LatencyRowValues(key: LatencyRowValues.Key(time: hour, route: route, method: methodIDs[Int(key.method)],
-                                                                   status: Int64(key.status), bucket: Int64(key.bucket)),
-                                         requests: count.requests, month: month))
-        }
-        rows.sort { x, y in
-            (x.month, x.key.route, x.key.method, x.key.status, x.key.time, x.key.bucket)
-                < (y.month, y.key.route, y.key.method, y.key.status, y.key.time, y.key.bucket)
-        }
-        var hourly: [LatencyPackedRow] = [], daily: [LatencyPackedRow] = [], monthly: [LatencyPackedRow] = []
-        var dayBuckets = DenseLatencySums(), monthBuckets = DenseLatencySums()
-        var outcomes: [Int64: DenseLatencySums] = [:]   // hour * 8 + outcome
-        var i = 0
-        while i < rows.count {
-            let monthKey = rows[i].key
-            let month = rows[i].month
-            while i < rows.count, rows[i].month == month, rows[i].key.sameRoute(as: monthKey) {
-                let day = DailyRollup.day(ofHour: rows[i].key.time)
-                while i < rows.count, rows[i].month == month, rows[i].key.sameRoute(as: monthKey),
-                      DailyRollup.day(ofHour: rows[i].key.time) == day {
-                    let hourKey = rows[i].key
-                    var builder = PackedLatencyBuckets.Builder()
-                    let outcome = hourKey.time * 8 + LatencyOutcome.code(ofStatus: hourKey.status)
-                    while i < rows.count, rows[i].key.sameHistogram(as: hourKey) {
-                        let bucket = Int(rows[i].key.bucket), n = rows[i].requests
-                        builder.add(bucket: bucket, n)
-                        dayBuckets.add(bucket, n)
-                        outcomes[outcome, default: DenseLatencySums()].add(bucket, n)
-                        i += 1
-                    }
-                    hourly.append(LatencyPackedRow(time: hourKey.time, route: hourKey.route, method: hourKey.method,
-                                                   status: hourKey.status, buckets: builder.finish()))
-                }
-                daily.append(LatencyPackedRow(time: day, route: monthKey.route, method: monthKey.method, status: monthKey.status,
-                                              buckets: dayBuckets.packed()))
-                monthBuckets.add(dayBuckets)
-                dayBuckets.clear()
+    /// Adds a step's latency rollups: per day and per calendar month × route × method ×
+    /// status, and per hour × outcome. `rows` are the step's traffic rows as stored (hour and
+    /// stored ids: routes folded by the per-hour cap fold here identically) with each one's
+    /// row in `histograms`; the hourly histograms themselves ride on the traffic rows.
+    func writeLatencyRollups<Rows: Sequence>(_ rows: Rows, _ histograms: LatencyRowHistograms, host: Int64) throws
+        where Rows.Element == (hour: Int64, route: Int64, method: Int64, status: Int64, row: Int) {
+        guard !histograms.buckets.isEmpty else { return }
+        var daily = LatencyGroupSums<LatencyRollupKey>(), outcomes = LatencyGroupSums<LatencyRollupKey>()
+        for (hour, route, method, status, row) in rows {
+            let range = histograms.range(ofRow: row)
+            guard !range.isEmpty else { continue }
+            let day = daily.group(LatencyRollupKey(time: DailyRollup.day(ofHour: hour), route: route, method: method, status: status))
+            let outcome = outcomes.group(LatencyRollupKey(time: hour, route: 0, method: 0, status: LatencyOutcome.code(ofStatus: status)))
+            for i in range {
+                daily.add(group: day, bucket: histograms.buckets[i], count: histograms.counts[i])
+                outcomes.add(group: outcome, bucket: histograms.buckets[i], count: histograms.counts[i])
             }
-            monthly.append(LatencyPackedRow(time: month, route: monthKey.route, method: monthKey.method, status: monthKey.status,
-                                            buckets: monthBuckets.packed()))
-            monthBuckets.clear()
         }
-        rows = []
+        let days = daily.histograms()
+        var monthly = LatencyGroupSums<LatencyRollupKey>()
+        var monthOfDay: [Int64: Int64] = [:]
+        for (group, key) in daily.keys.enumerated() {
+            let month: Int64
+            if let known = monthOfDay[key.time] { month = known } else { month = MonthlyRollup.month(ofDay: key.time); monthOfDay[key.time] = month }
+            let id = monthly.group(LatencyRollupKey(time: month, route: key.route, method: key.method, status: key.status))
+            for i in days.range(ofRow: group) { monthly.add(group: id, bucket: days.buckets[i], count: days.counts[i]) }
+        }
         // One row per key, its buckets packed; a key already stored adds bucket by bucket.
         // Primary-key order: each upsert lands next to the previous one in the B-tree.
-        func upsert(_ table: String, _ timeColumn: String, _ packed: [LatencyPackedRow]) throws {
+        func upsert(_ table: String, _ timeColumn: String, _ keys: [LatencyRollupKey], _ sums: LatencyRowHistograms) throws {
             let statement = try connection.prepare("""
                 INSERT INTO \(table) (\(timeColumn), host_id, route_id, method_id, status, buckets) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (\(timeColumn), host_id, route_id, method_id, status) DO UPDATE SET buckets = latency_merge(buckets, excluded.buckets)
                 """)
-            for row in packed.sorted(by: { ($0.time, $0.route, $0.method, $0.status) < ($1.time, $1.route, $1.method, $1.status) }) {
-                try statement.bind([row.time, host, row.route, row.method, row.status, row.buckets]).run()
+            var packed: [UInt8] = []
+            for group in keys.indices.sorted(by: { keys[$0] < keys[$1] }) {
+                let key = keys[group]
+                statement.bindIntegers(key.time, host, key.route, key.method, key.status)
+                sums.pack(row: group, into: &packed)
+                statement.bindBlobOrNull(6, packed)
+                try statement.run()
             }
         }
-        try upsert("latency", "hour", hourly)
-        try upsert("latency_daily", "day", daily)
-        try upsert("latency_monthly", "month", monthly)
+        try upsert("latency_daily", "day", daily.keys, days)
+        try upsert("latency_monthly", "month", monthly.keys, monthly.histograms())
         let statusRows = try connection.prepare("""
             INSERT INTO latency_hourly (hour, host_id, outcome, buckets) VALUES (?, ?, ?, ?)
             ON CONFLICT (hour, host_id, outcome) DO UPDATE SET buckets = latency_merge(buckets, excluded.buckets)
             """)
-        for key in outcomes.keys.sorted() {
-            try statusRows.bind([key >> 3, host, key & 7, outcomes[key]!.packed()]).run()
+        let byOutcome = outcomes.histograms()
+        var packed: [UInt8] = []
+        for group in outcomes.keys.indices.sorted(by: { outcomes.keys[$0] < outcomes.keys[$1] }) {
+            let key = outcomes.keys[group]
+            statusRows.bindIntegers(key.time, host, key.status)
+            byOutcome.pack(row: group, into: &packed)
+            statusRows.bindBlobOrNull(4, packed)
+            try statusRows.run()
         }
     }
 
@@ -105,7 +80,6 @@ extension SQLiteStore: LatencyReportStore {
     }
 
     private func pruneLatencyHoursAndDays(beforeHour: Int64) throws {
-        try connection.prepare("DELETE FROM latency WHERE hour < ?").bind([beforeHour]).run()
         try connection.prepare("DELETE FROM latency_hourly WHERE hour < ?").bind([beforeHour]).run()
         let day = DailyRollup.day(ofHour: beforeHour)
         try connection.prepare("DELETE FROM latency_daily WHERE day < ?").bind([day]).run()
@@ -113,7 +87,7 @@ extension SQLiteStore: LatencyReportStore {
         try connection.prepare("DELETE FROM latency_daily WHERE day = ?").bind([day]).run()
         try connection.prepare("""
             INSERT INTO latency_daily (day, host_id, route_id, method_id, status, buckets)
-                SELECT ?, host_id, route_id, method_id, status, buckets FROM latency WHERE hour >= ? AND hour < ?
+                SELECT ?, host_id, route_id, method_id, status, latency FROM traffic WHERE latency IS NOT NULL AND hour >= ? AND hour < ?
             ON CONFLICT (day, host_id, route_id, method_id, status) DO UPDATE SET buckets = latency_merge(buckets, excluded.buckets)
             """).bind([day, day * 24, day * 24 + 24]).run()
     }
@@ -168,7 +142,7 @@ extension SQLiteStore: LatencyReportStore {
                 }
                 for range in plan.hourRanges {
                     let (clause, values) = latencyRange(range.first.map(Int64.init), range.last.map(Int64.init), column: "hour")
-                    try scan("SELECT \(columns) FROM latency WHERE \(clause) AND \(hosts)", values)
+                    try scan("SELECT route_id, method_id, status, latency FROM traffic WHERE latency IS NOT NULL AND \(clause) AND \(hosts)", values)
                 }
                 return sums.groups(routes: try idNames("routes"), methods: try idNames("methods"), filter: filter)
             }
@@ -191,7 +165,7 @@ extension SQLiteStore: LatencyReportStore {
                 } else {
                     let routes = try idNames("routes"), methods = try idNames("methods")
                     var routeMatches: [Int64: Bool] = [:]
-                    try connection.prepare("SELECT hour, route_id, method_id, status, buckets FROM latency WHERE \(clause) AND \(hosts)")
+                    try connection.prepare("SELECT hour, route_id, method_id, status, latency FROM traffic WHERE latency IS NOT NULL AND \(clause) AND \(hosts)")
                         .bind(values).forEachRow { row in
                             let routeID = row.int(1)
                             let routeOK = routeMatches[routeID] ?? filter.matches(route: routes[routeID] ?? "?")
@@ -207,54 +181,12 @@ extension SQLiteStore: LatencyReportStore {
     }
 }
 
-/// One (key, bucket) count of a step, with stored ids (`time` an hour) and the key's month.
-struct LatencyRowValues {
-    struct Key {
-        var time, route, method, status, bucket: Int64
-    }
-    var key: Key
-    var requests: Int64
-    var month: Int64
-}
-
-/// One row to upsert: a key (`time` an hour, day or month) and its packed buckets.
-struct LatencyPackedRow {
+/// The key of a latency rollup row: a day, month or hour, and stored ids (the per-hour ×
+/// outcome rows use only `time` and `status`, the outcome code).
+struct LatencyRollupKey: Hashable, Comparable {
     var time, route, method, status: Int64
-    var buckets: [UInt8]
-}
 
-extension LatencyRowValues.Key {
-    /// Same route × method × status.
-    func sameRoute(as other: Self) -> Bool { route == other.route && method == other.method && status == other.status }
-    /// Same stored hourly row: everything but the bucket equal.
-    func sameHistogram(as other: Self) -> Bool { time == other.time && sameRoute(as: other) }
-}
-
-/// Requests per bucket, dense, remembering which buckets it touched so that packing and
-/// clearing cost the non-empty buckets only.
-struct DenseLatencySums {
-    private var counts = [Int64](repeating: 0, count: LatencyBuckets.count)
-    private var touched: [Int] = []
-
-    mutating func add(_ bucket: Int, _ n: Int64) {
-        if counts[bucket] == 0 { touched.append(bucket) }
-        counts[bucket] += n
-    }
-
-    mutating func add(_ other: DenseLatencySums) {
-        for bucket in other.touched { add(bucket, other.counts[bucket]) }
-    }
-
-    func packed() -> [UInt8] {
-        var builder = PackedLatencyBuckets.Builder()
-        for bucket in touched.sorted() { builder.add(bucket: bucket, counts[bucket]) }
-        return builder.finish()
-    }
-
-    mutating func clear() {
-        for bucket in touched { counts[bucket] = 0 }
-        touched.removeAll(keepingCapacity: true)
-    }
+    static func < (a: Self, b: Self) -> Bool { (a.time, a.route, a.method, a.status) < (b.time, b.route, b.method, b.status) }
 }
 
 extension SQLiteRow {

@@ -17,11 +17,11 @@ import TestSupport
     @Test func onlyTimedRequestsAreCountedAndEachOnce() {
         let input = requests(seed: 1, count: 2_000)
         let a = aggregate(input)
-        let latencyTotal = a.latency.reduce(Int64(0)) { $0 + $1.value.requests }
+        let latencyTotal = a.latencyCounts().reduce(Int64(0)) { $0 + $1.value.requests }
         #expect(latencyTotal == Int64(input.filter { $0.durationMicros >= 0 }.count))
         #expect(latencyTotal == a.traffic.reduce(Int64(0)) { $0 + $1.value.timedRequests })
         // The same route ids as the traffic rows (templated: /v1/users/{id}).
-        let routes = Set(a.latency.map { a.routes.string(Int($0.key.route)) })
+        let routes = Set(a.latencyCounts().map { a.routes.string(Int($0.key.route)) })
         #expect(routes == ["/v1/users/{id}", "/v1/orders", "/health"])
     }
 
@@ -36,7 +36,7 @@ import TestSupport
             }
             func named(_ a: TrafficAggregate) -> [String: Int64] {
                 var out: [String: Int64] = [:]
-                for (k, v) in a.latency {
+                for (k, v) in a.latencyCounts() {
                     out["\(k.hour) \(a.methods.string(Int(k.method))) \(a.routes.string(Int(k.route))) \(k.status) \(k.bucket)", default: 0] += v.requests
                 }
                 return out

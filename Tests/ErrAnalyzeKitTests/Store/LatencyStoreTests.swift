@@ -21,10 +21,10 @@ import TestSupport
         let second = timed(50, start: reportDay + 1800, path: "/a") { _ in 20_000 }
         try store.commit(checkpoint(aggregate(first), bytes: 10, head: "one"))
         try store.commit(checkpoint(aggregate(second), bytes: 10, head: "two"))
-        // One stored row for the key, its one non-empty bucket packed in it.
+        // One stored traffic row for the key, its one non-empty bucket packed in its `latency`.
         var rows: [(Int64, Int64)] = []
         var storedRows = 0
-        try store.connection.prepare("SELECT buckets FROM latency").forEachRow { row in
+        try store.connection.prepare("SELECT latency FROM traffic WHERE latency IS NOT NULL").forEachRow { row in
             storedRows += 1
             for pair in PackedLatencyBuckets.pairs(row.blob(0)) { rows.append((Int64(pair.bucket), pair.count)) }
         }
@@ -135,8 +135,8 @@ import TestSupport
         func fromHours(_ window: HourWindow) throws -> [LatencyGroup] {
             var sums: [String: Int64] = [:]
             try store.connection.prepare("""
-                SELECT r.value, m.value, l.status, l.buckets, l.hour FROM latency l
-                JOIN routes r ON r.id = l.route_id JOIN methods m ON m.id = l.method_id
+                SELECT r.value, m.value, l.status, l.latency, l.hour FROM traffic l
+                JOIN routes r ON r.id = l.route_id JOIN methods m ON m.id = l.method_id WHERE l.latency IS NOT NULL
                 """).forEachRow { row in
                     let hour = Int32(row.int(4))
                     if let first = window.first, hour < first { return }
