@@ -5,60 +5,83 @@ import CSQLite
 extension SQLiteStore: LatencyReportStore {
     /// Adds a step's latency rollups: per day and per calendar month × route × method ×
     /// status, and per hour × outcome. `rows` are the step's traffic rows as stored (hour and
-    /// stored ids: routes folded by the per-hour cap fold here identically) with each one's
-    /// row in `histograms`; the hourly histograms themselves ride on the traffic rows.
-    func writeLatencyRollups<Rows: Sequence>(_ rows: Rows, _ histograms: LatencyRowHistograms, host: Int64) throws
-        where Rows.Element == (hour: Int64, route: Int64, method: Int64, status: Int64, row: Int) {
+    /// stored ids: routes folded by the per-hour cap fold here identically), in primary-key
+    /// order, with each one's row in `histograms`; the hourly histograms themselves ride on
+    /// the traffic rows. Each level is summed in one pass over rows in an order that makes its
+    /// keys contiguous, into dense per-bucket sums: no hash table, no sort of the buckets.
+    func writeLatencyRollups(_ rows: [LatencyRowRef], _ histograms: LatencyRowHistograms, host: Int64) throws {
         guard !histograms.buckets.isEmpty else { return }
-        var daily = LatencyGroupSums<LatencyRollupKey>(), outcomes = LatencyGroupSums<LatencyRollupKey>()
-        for (hour, route, method, status, row) in rows {
-            let range = histograms.range(ofRow: row)
-            guard !range.isEmpty else { continue }
-            let day = daily.group(LatencyRollupKey(time: DailyRollup.day(ofHour: hour), route: route, method: method, status: status))
-            let outcome = outcomes.group(LatencyRollupKey(time: hour, route: 0, method: 0, status: LatencyOutcome.code(ofStatus: status)))
-            for i in range {
-                daily.add(group: day, bucket: histograms.buckets[i], count: histograms.counts[i])
-                outcomes.add(group: outcome, bucket: histograms.buckets[i], count: histograms.counts[i])
+        func add(_ ref: LatencyRowRef, to sums: inout DenseLatencySums) {
+            for i in histograms.range(ofRow: Int(ref.row)) { sums.add(Int(histograms.buckets[i]), histograms.counts[i]) }
+        }
+        // Per hour × outcome: the rows come in hour order.
+        var byOutcome: [LatencyPackedRow] = []
+        var outcomeSums = [DenseLatencySums(), DenseLatencySums(), DenseLatencySums()]   // 2, 4, 5
+        func flushOutcomes(hour: Int64) {
+            for (slot, code) in [Int64(2), 4, 5].enumerated() where !outcomeSums[slot].isEmpty {
+                byOutcome.append(LatencyPackedRow(time: hour, route: 0, method: 0, status: code, buckets: outcomeSums[slot].packed()))
+                outcomeSums[slot].clear()
             }
         }
-        let days = daily.histograms()
-        var monthly = LatencyGroupSums<LatencyRollupKey>()
-        var monthOfDay: [Int64: Int64] = [:]
-        for (group, key) in daily.keys.enumerated() {
-            let month: Int64
-            if let known = monthOfDay[key.time] { month = known } else { month = MonthlyRollup.month(ofDay: key.time); monthOfDay[key.time] = month }
-            let id = monthly.group(LatencyRollupKey(time: month, route: key.route, method: key.method, status: key.status))
-            for i in days.range(ofRow: group) { monthly.add(group: id, bucket: days.buckets[i], count: days.counts[i]) }
+        var currentHour = Int64.min
+        for ref in rows where !histograms.range(ofRow: Int(ref.row)).isEmpty {
+            if ref.hour != currentHour { flushOutcomes(hour: currentHour); currentHour = ref.hour }
+            let code = LatencyOutcome.code(ofStatus: ref.status)
+            add(ref, to: &outcomeSums[code == 2 ? 0 : code == 4 ? 1 : 2])
+        }
+        flushOutcomes(hour: currentHour)
+
+        // Per day and month: in (route, method, status, hour) order each route's days are
+        // contiguous, and inside them its hours.
+        let timed = rows.filter { !histograms.range(ofRow: Int($0.row)).isEmpty }
+            .sorted { ($0.route, $0.method, $0.status, $0.hour) < ($1.route, $1.method, $1.status, $1.hour) }
+        var daily: [LatencyPackedRow] = [], monthly: [LatencyPackedRow] = []
+        var daySums = DenseLatencySums(), monthSums = DenseLatencySums()
+        var i = 0
+        while i < timed.count {
+            let first = timed[i]
+            var month = MonthlyRollup.month(ofDay: DailyRollup.day(ofHour: first.hour))
+            while i < timed.count, timed[i].sameRoute(as: first) {
+                let day = DailyRollup.day(ofHour: timed[i].hour)
+                let dayMonth = MonthlyRollup.month(ofDay: day)
+                if dayMonth != month {
+                    monthly.append(LatencyPackedRow(time: month, route: first.route, method: first.method, status: first.status, buckets: monthSums.packed()))
+                    monthSums.clear()
+                    month = dayMonth
+                }
+                while i < timed.count, timed[i].sameRoute(as: first), DailyRollup.day(ofHour: timed[i].hour) == day {
+                    add(timed[i], to: &daySums)
+                    i += 1
+                }
+                daily.append(LatencyPackedRow(time: day, route: first.route, method: first.method, status: first.status, buckets: daySums.packed()))
+                monthSums.add(daySums)
+                daySums.clear()
+            }
+            monthly.append(LatencyPackedRow(time: month, route: first.route, method: first.method, status: first.status, buckets: monthSums.packed()))
+            monthSums.clear()
         }
         // One row per key, its buckets packed; a key already stored adds bucket by bucket.
         // Primary-key order: each upsert lands next to the previous one in the B-tree.
-        func upsert(_ table: String, _ timeColumn: String, _ keys: [LatencyRollupKey], _ sums: LatencyRowHistograms) throws {
+        func upsert(_ table: String, _ timeColumn: String, _ packed: [LatencyPackedRow]) throws {
             let statement = try connection.prepare("""
                 INSERT INTO \(table) (\(timeColumn), host_id, route_id, method_id, status, buckets) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (\(timeColumn), host_id, route_id, method_id, status) DO UPDATE SET buckets = latency_merge(buckets, excluded.buckets)
                 """)
-            var packed: [UInt8] = []
-            for group in keys.indices.sorted(by: { keys[$0] < keys[$1] }) {
-                let key = keys[group]
-                statement.bindIntegers(key.time, host, key.route, key.method, key.status)
-                sums.pack(row: group, into: &packed)
-                statement.bindBlobOrNull(6, packed)
+            for row in packed.sorted(by: { ($0.time, $0.route, $0.method, $0.status) < ($1.time, $1.route, $1.method, $1.status) }) {
+                statement.bindIntegers(row.time, host, row.route, row.method, row.status)
+                statement.bindBlobOrNull(6, row.buckets)
                 try statement.run()
             }
         }
-        try upsert("latency_daily", "day", daily.keys, days)
-        try upsert("latency_monthly", "month", monthly.keys, monthly.histograms())
+        try upsert("latency_daily", "day", daily)
+        try upsert("latency_monthly", "month", monthly)
         let statusRows = try connection.prepare("""
             INSERT INTO latency_hourly (hour, host_id, outcome, buckets) VALUES (?, ?, ?, ?)
             ON CONFLICT (hour, host_id, outcome) DO UPDATE SET buckets = latency_merge(buckets, excluded.buckets)
             """)
-        let byOutcome = outcomes.histograms()
-        var packed: [UInt8] = []
-        for group in outcomes.keys.indices.sorted(by: { outcomes.keys[$0] < outcomes.keys[$1] }) {
-            let key = outcomes.keys[group]
-            statusRows.bindIntegers(key.time, host, key.status)
-            byOutcome.pack(row: group, into: &packed)
-            statusRows.bindBlobOrNull(4, packed)
+        for row in byOutcome {
+            statusRows.bindIntegers(row.time, host, row.status)
+            statusRows.bindBlobOrNull(4, row.buckets)
             try statusRows.run()
         }
     }
@@ -181,12 +204,50 @@ extension SQLiteStore: LatencyReportStore {
     }
 }
 
-/// The key of a latency rollup row: a day, month or hour, and stored ids (the per-hour ×
-/// outcome rows use only `time` and `status`, the outcome code).
-struct LatencyRollupKey: Hashable, Comparable {
-    var time, route, method, status: Int64
+/// A stored traffic row of a step (hour, stored ids) and its row in the step's histograms.
+struct LatencyRowRef {
+    var hour, route, method, status: Int64
+    var row: Int32
 
-    static func < (a: Self, b: Self) -> Bool { (a.time, a.route, a.method, a.status) < (b.time, b.route, b.method, b.status) }
+    /// Same route × method × status.
+    func sameRoute(as other: Self) -> Bool { route == other.route && method == other.method && status == other.status }
+}
+
+/// One rollup row to upsert: a key (`time` a day, month or hour; the per-outcome rows keep the
+/// outcome in `status`) and its packed buckets.
+struct LatencyPackedRow {
+    var time, route, method, status: Int64
+    var buckets: [UInt8]
+}
+
+/// Requests per bucket, dense, remembering which buckets it touched so that packing and
+/// clearing cost the non-empty buckets only.
+struct DenseLatencySums {
+    private var counts = [Int64](repeating: 0, count: LatencyBuckets.count)
+    private var touched: [Int] = []
+
+    var isEmpty: Bool { touched.isEmpty }
+
+    @inline(__always)
+    mutating func add(_ bucket: Int, _ n: Int64) {
+        if counts[bucket] == 0 { touched.append(bucket) }
+        counts[bucket] += n
+    }
+
+    mutating func add(_ other: DenseLatencySums) {
+        for bucket in other.touched { add(bucket, other.counts[bucket]) }
+    }
+
+    func packed() -> [UInt8] {
+        var builder = PackedLatencyBuckets.Builder()
+        for bucket in touched.sorted() { builder.add(bucket: bucket, counts[bucket]) }
+        return builder.finish()
+    }
+
+    mutating func clear() {
+        for bucket in touched { counts[bucket] = 0 }
+        touched.removeAll(keepingCapacity: true)
+    }
 }
 
 extension SQLiteRow {

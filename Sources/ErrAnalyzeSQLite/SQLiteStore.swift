@@ -347,7 +347,7 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
             try upsertTraffic.run()
         }
         try writeRollups(rows, host: host)
-        try writeLatencyRollups(rows.lazy.map { ($0.hour, $0.route, $0.method, $0.status, Int($0.aggregateRow)) },
+        try writeLatencyRollups(rows.map { LatencyRowRef(hour: $0.hour, route: $0.route, method: $0.method, status: $0.status, row: $0.aggregateRow) },
                                 histograms, host: host)
         try writeClients(a.clients)
         let upsertMalformed = try connection.prepare("""

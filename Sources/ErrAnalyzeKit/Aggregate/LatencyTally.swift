@@ -38,12 +38,11 @@ public struct LatencyTally: Sendable {
 
     /// The histogram of each traffic row (`rows` of them).
     public func histograms(rows: Int) -> LatencyRowHistograms {
-        LatencyRowHistograms.grouping(entries, counts: nil, groups: rows)
+        LatencyRowHistograms.grouping(entries, groups: rows)
     }
 }
 
-/// Per traffic row (or per group of a rollup, `LatencyGroupSums`), its non-empty duration
-/// buckets in ascending order with their counts.
+/// Per traffic row, its non-empty duration buckets in ascending order with their counts.
 public struct LatencyRowHistograms: Sendable {
     /// Row `r`'s buckets are `buckets[start[r]..<start[r + 1]]`.
     private var start: [Int32]
@@ -67,20 +66,19 @@ public struct LatencyRowHistograms: Sendable {
     /// The traffic rows.
     public var rows: Int { start.count - 1 }
 
-    /// Groups `entries` (`group << 16 | bucket`, `counts[i]` requests each, or one each when
-    /// `counts` is nil) into `groups` histograms: a counting sort on the group (linear, no
-    /// hashing), then each group's few entries sorted by bucket and equal buckets added.
-    static func grouping(_ entries: [UInt64], counts: [Int64]?, groups: Int) -> LatencyRowHistograms {
+    /// Groups `entries` (`group << 16 | bucket`, a request each) into `groups` histograms: a
+    /// counting sort on the group (linear, no hashing), then each group's few entries sorted by
+    /// bucket and equal buckets counted.
+    static func grouping(_ entries: [UInt64], groups: Int) -> LatencyRowHistograms {
         var start = [Int32](repeating: 0, count: groups + 1)
         for entry in entries { start[Int(truncatingIfNeeded: entry &>> 16) + 1] += 1 }
         for i in 0..<groups { start[i + 1] += start[i] }
-        // Each group's (bucket << 48 | count) items in its own range: sorting the items sorts
-        // by bucket. A step never counts 2^48 requests.
-        var items = [UInt64](repeating: 0, count: entries.count)
+        // Each group's buckets in its own range.
+        var items = [UInt16](repeating: 0, count: entries.count)
         var next = start
-        for (i, entry) in entries.enumerated() {
+        for entry in entries {
             let group = Int(truncatingIfNeeded: entry &>> 16)
-            items[Int(next[group])] = (entry & 0xFFFF) &<< 48 | UInt64(truncatingIfNeeded: counts?[i] ?? 1)
+            items[Int(next[group])] = UInt16(truncatingIfNeeded: entry & 0xFFFF)
             next[group] += 1
         }
         var result = LatencyRowHistograms(rows: groups, capacity: entries.count)
@@ -99,10 +97,10 @@ public struct LatencyRowHistograms: Sendable {
                 }
                 var i = low
                 while i < high {
-                    let bucket = b[i] &>> 48
+                    let bucket = b[i]
                     var n: Int64 = 0
-                    while i < high && b[i] &>> 48 == bucket { n += Int64(b[i] & 0xFFFF_FFFF_FFFF); i += 1 }
-                    result.append(bucket: UInt16(truncatingIfNeeded: bucket), count: n)
+                    while i < high && b[i] == bucket { n += 1; i += 1 }
+                    result.append(bucket: bucket, count: n)
                 }
                 result.endRow()
             }
@@ -128,14 +126,5 @@ public struct LatencyRowHistograms: Sendable {
             PackedLatencyBuckets.appendVarint(UInt64(counts[i]), to: &bytes)
             last = bucket
         }
-    }
-
-    /// Row `row`'s histogram packed for storage (`PackedLatencyBuckets`), or nil when empty.
-    public func packed(row: Int) -> [UInt8]? {
-        let r = range(ofRow: row)
-        guard !r.isEmpty else { return nil }
-        var builder = PackedLatencyBuckets.Builder()
-        for i in r { builder.add(bucket: Int(buckets[i]), counts[i]) }
-        return builder.finish()
     }
 }

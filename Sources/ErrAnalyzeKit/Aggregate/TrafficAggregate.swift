@@ -145,7 +145,13 @@ public struct TrafficAggregate {
             if key.code != TrafficKey.noCode { moved.code = Int32(codeMap[Int(key.code)]) }
             rowMap[row] = traffic.add(moved, counts)
         }
-        latency.merge(other.latency, rowMap: rowMap)
+        // Into an empty aggregate (the engine's first merge of a step) rows keep their numbers
+        // unless routes folded: the list is then shared, not copied.
+        if latency.isEmpty && rowMap.indices.allSatisfy({ rowMap[$0] == $0 }) {
+            latency = other.latency
+        } else {
+            latency.merge(other.latency, rowMap: rowMap)
+        }
         clients.merge(other.clients)
         malformed.merge(other.malformed, lineOffset: lines)
         lines += other.lines
