@@ -37,7 +37,7 @@ extension PostgresStore: LatencyReportStore {
             let month = monthOfDay[day]!
             let outcome = LatencyOutcome.code(ofStatus: status)
             for i in range {
-                let bucket = Int64(histograms.buckets[i]), count = histograms.counts[i]
+                let bucket = Int64(histograms.buckets[i]), count = Int64(histograms.counts[i])
                 hourly.append(hour, hostID, routeID, method, status, bucket, count)
                 daily.append(day, hostID, routeID, method, status, bucket, count)
                 monthly.append(month, hostID, routeID, method, status, bucket, count)

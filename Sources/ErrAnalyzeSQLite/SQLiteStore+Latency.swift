@@ -12,7 +12,7 @@ extension SQLiteStore: LatencyReportStore {
     func writeLatencyRollups(_ rows: [LatencyRowRef], _ histograms: LatencyRowHistograms, host: Int64) throws {
         guard !histograms.buckets.isEmpty else { return }
         func add(_ ref: LatencyRowRef, to sums: inout DenseLatencySums) {
-            for i in histograms.range(ofRow: Int(ref.row)) { sums.add(Int(histograms.buckets[i]), histograms.counts[i]) }
+            for i in histograms.range(ofRow: Int(ref.row)) { sums.add(Int(histograms.buckets[i]), Int64(histograms.counts[i])) }
         }
         // Per hour × outcome: the rows come in hour order.
         var byOutcome: [LatencyPackedRow] = []

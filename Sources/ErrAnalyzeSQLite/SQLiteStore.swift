@@ -337,18 +337,22 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
                                    counts: counts, aggregateRow: Int32(index)))
         }
         rows.sort(by: TrafficRow.inKeyOrder)
-        let histograms = a.latencyHistograms()
+        // The histograms in the rows' key order, read front to back below.
+        var position = [Int32](repeating: 0, count: rows.count)
+        for (i, row) in rows.enumerated() { position[Int(row.aggregateRow)] = Int32(i) }
+        let histograms = a.latency.histograms(position: position)
         var packed: [UInt8] = []
-        for row in rows {
+        for (i, row) in rows.enumerated() {
             upsertTraffic.bindIntegers(row.hour, host, row.route, row.method, row.status, row.code, row.flags,
                                        row.counts.requests, row.counts.timedRequests, row.counts.durationMicros)
-            histograms.pack(row: Int(row.aggregateRow), into: &packed)
+            histograms.pack(row: i, into: &packed)
             upsertTraffic.bindBlobOrNull(11, packed)
             try upsertTraffic.run()
         }
         try writeRollups(rows, host: host)
-        try writeLatencyRollups(rows.map { LatencyRowRef(hour: $0.hour, route: $0.route, method: $0.method, status: $0.status, row: $0.aggregateRow) },
-                                histograms, host: host)
+        try writeLatencyRollups(rows.enumerated().map { i, row in
+            LatencyRowRef(hour: row.hour, route: row.route, method: row.method, status: row.status, row: Int32(i))
+        }, histograms, host: host)
         try writeClients(a.clients)
         let upsertMalformed = try connection.prepare("""
             INSERT INTO malformed (file_id, reason, count) VALUES (?, ?, ?)
@@ -376,7 +380,7 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
         /// An hour, or in a daily row the day.
         var hour, route, method, status, code, flags: Int64
         var counts: TrafficCounts
-        /// The row's index in the step's aggregate (its latency histogram), or -1 for a sum.
+        /// The row's index in the step's aggregate (where its latency is), or -1 for a sum.
         var aggregateRow: Int32 = -1
 
         struct DayKey: Hashable { var day, route, method, status, code, flags: Int64 }

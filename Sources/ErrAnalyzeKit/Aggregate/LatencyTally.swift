@@ -7,22 +7,29 @@
 /// hash-table probe per line into a table of ~300k mostly cold entries (a cache miss a line on
 /// sparse traffic; `docs/benchmarks.md`, latency). The list is turned into histograms once per
 /// step (`histograms(rows:)`), by a counting sort on the row index: linear, no hashing.
-/// Memory is 8 bytes a timed request, for the step's requests only (a step ends every
+/// Memory is 4 bytes a timed request, for the step's requests only (a step ends every
 /// `IngestOptions.checkpointBytes` of input).
 public struct LatencyTally: Sendable {
-    /// `row << 16 | bucket` per timed request, in the order they were counted.
-    private var entries: [UInt64] = []
+    /// `row << 9 | bucket` per timed request, in the order they were counted: 4 bytes each
+    /// while rows are fewer than 2^23 (every real step; a step's rows are at most its lines)…
+    private var entries: [UInt32] = []
+    /// …and `row << 16 | bucket` for rows beyond, so that no step is too large to count.
+    private var wideEntries: [UInt64] = []
 
     public init() {}
 
     /// Timed requests counted.
-    public var count: Int { entries.count }
-    public var isEmpty: Bool { entries.isEmpty }
+    public var count: Int { entries.count + wideEntries.count }
+    public var isEmpty: Bool { entries.isEmpty && wideEntries.isEmpty }
 
     /// Counts one request of traffic row `row` whose duration fell in `bucket`.
     @inline(__always)
     public mutating func add(row: Int, bucket: Int) {
-        entries.append(UInt64(truncatingIfNeeded: row) &<< 16 | UInt64(truncatingIfNeeded: bucket))
+        if row < 1 << 23 {
+            entries.append(UInt32(truncatingIfNeeded: row) &<< 9 | UInt32(truncatingIfNeeded: bucket))
+        } else {
+            wideEntries.append(UInt64(truncatingIfNeeded: row) &<< 16 | UInt64(truncatingIfNeeded: bucket))
+        }
     }
 
     /// Adds `other`'s requests, its traffic rows renumbered by `rowMap` (other's row index →
@@ -30,15 +37,27 @@ public struct LatencyTally: Sendable {
     public mutating func merge(_ other: LatencyTally, rowMap: [Int]) {
         entries.reserveCapacity(entries.count + other.entries.count)
         rowMap.withUnsafeBufferPointer { map in
-            for entry in other.entries {
-                add(row: map[Int(truncatingIfNeeded: entry &>> 16)], bucket: Int(truncatingIfNeeded: entry & 0xFFFF))
-            }
+            other.forEach { row, bucket in add(row: map[row], bucket: bucket) }
         }
     }
 
     /// The histogram of each traffic row (`rows` of them).
     public func histograms(rows: Int) -> LatencyRowHistograms {
-        LatencyRowHistograms.grouping(entries, groups: rows)
+        LatencyRowHistograms.grouping(self, groups: rows, position: nil)
+    }
+
+    /// The histograms of the traffic rows laid out in the order a writer visits them: row `r`'s
+    /// is the result's row `position[r]`. A writer that walks rows in key order then reads the
+    /// histograms front to back instead of jumping (a cache miss a row).
+    public func histograms(position: [Int32]) -> LatencyRowHistograms {
+        LatencyRowHistograms.grouping(self, groups: position.count, position: position)
+    }
+
+    /// Each request's (row, bucket), in the order counted (the wide ones last).
+    @inline(__always)
+    func forEach(_ body: (_ row: Int, _ bucket: Int) -> Void) {
+        for entry in entries { body(Int(truncatingIfNeeded: entry &>> 9), Int(truncatingIfNeeded: entry & 0x1FF)) }
+        for entry in wideEntries { body(Int(truncatingIfNeeded: entry &>> 16), Int(truncatingIfNeeded: entry & 0xFFFF)) }
     }
 }
 
@@ -47,7 +66,8 @@ public struct LatencyRowHistograms: Sendable {
     /// Row `r`'s buckets are `buckets[start[r]..<start[r + 1]]`.
     private var start: [Int32]
     public private(set) var buckets: [UInt16] = []
-    public private(set) var counts: [Int64] = []
+    /// Requests (a step counts fewer than 2^32 lines).
+    public private(set) var counts: [UInt32] = []
 
     init(rows: Int, capacity: Int) {
         start = [0]
@@ -56,7 +76,7 @@ public struct LatencyRowHistograms: Sendable {
         counts.reserveCapacity(capacity)
     }
 
-    mutating func append(bucket: UInt16, count: Int64) {
+    mutating func append(bucket: UInt16, count: UInt32) {
         buckets.append(bucket)
         counts.append(count)
     }
@@ -66,41 +86,51 @@ public struct LatencyRowHistograms: Sendable {
     /// The traffic rows.
     public var rows: Int { start.count - 1 }
 
-    /// Groups `entries` (`group << 16 | bucket`, a request each) into `groups` histograms: a
-    /// counting sort on the group (linear, no hashing), then each group's few entries sorted by
-    /// bucket and equal buckets counted.
-    static func grouping(_ entries: [UInt64], groups: Int) -> LatencyRowHistograms {
+    /// Groups a tally's requests by row (`position[row]` when given) into `groups` histograms: a
+    /// counting sort on the group (linear, no hashing), then each group's requests counted
+    /// into a dense per-bucket scratch and only its distinct buckets sorted (a row of a sparse
+    /// step has ~20 requests in ~6 buckets).
+    static func grouping(_ tally: LatencyTally, groups: Int, position: [Int32]?) -> LatencyRowHistograms {
+        @inline(__always) func group(_ row: Int) -> Int { position.map { Int($0[row]) } ?? row }
         var start = [Int32](repeating: 0, count: groups + 1)
-        for entry in entries { start[Int(truncatingIfNeeded: entry &>> 16) + 1] += 1 }
+        tally.forEach { row, _ in start[group(row) + 1] += 1 }
         for i in 0..<groups { start[i + 1] += start[i] }
         // Each group's buckets in its own range.
-        var items = [UInt16](repeating: 0, count: entries.count)
+        var items = [UInt16](repeating: 0, count: tally.count)
         var next = start
-        for entry in entries {
-            let group = Int(truncatingIfNeeded: entry &>> 16)
-            items[Int(next[group])] = UInt16(truncatingIfNeeded: entry & 0xFFFF)
-            next[group] += 1
+        tally.forEach { row, bucket in
+            let g = group(row)
+            items[Int(next[g])] = UInt16(truncatingIfNeeded: bucket)
+            next[g] += 1
         }
-        var result = LatencyRowHistograms(rows: groups, capacity: entries.count)
-        items.withUnsafeMutableBufferPointer { b in
+        var result = LatencyRowHistograms(rows: groups, capacity: tally.count / 3)
+        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: 1 << 16)
+        scratch.initialize(repeating: 0, count: 1 << 16)
+        let touched = UnsafeMutablePointer<UInt16>.allocate(capacity: 1 << 16)
+        defer { scratch.deallocate(); touched.deallocate() }
+        items.withUnsafeBufferPointer { b in
             for group in 0..<groups {
-                let low = Int(start[group]), high = Int(start[group + 1])
-                if high - low > 32 {
-                    b[low..<high].sort()
-                } else if high - low > 1 {
-                    for i in (low + 1)..<high {
-                        let value = b[i]
+                var distinct = 0
+                for i in Int(start[group])..<Int(start[group + 1]) {
+                    let bucket = b[i]
+                    if scratch[Int(bucket)] == 0 { touched[distinct] = bucket; distinct += 1 }
+                    scratch[Int(bucket)] += 1
+                }
+                if distinct > 24 {
+                    var many = UnsafeMutableBufferPointer(start: touched, count: distinct)
+                    many.sort()
+                } else {
+                    for i in 1..<max(distinct, 1) {
+                        let value = touched[i]
                         var j = i
-                        while j > low && b[j - 1] > value { b[j] = b[j - 1]; j -= 1 }
-                        b[j] = value
+                        while j > 0 && touched[j - 1] > value { touched[j] = touched[j - 1]; j -= 1 }
+                        touched[j] = value
                     }
                 }
-                var i = low
-                while i < high {
-                    let bucket = b[i]
-                    var n: Int64 = 0
-                    while i < high && b[i] == bucket { n += 1; i += 1 }
-                    result.append(bucket: bucket, count: n)
+                for i in 0..<distinct {
+                    let bucket = touched[i]
+                    result.append(bucket: bucket, count: scratch[Int(bucket)])
+                    scratch[Int(bucket)] = 0
                 }
                 result.endRow()
             }

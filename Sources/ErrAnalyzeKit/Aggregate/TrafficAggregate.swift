@@ -173,7 +173,7 @@ public struct TrafficAggregate {
         for (row, key) in traffic.keys.enumerated() {
             for i in histograms.range(ofRow: row) {
                 counts.add(LatencyKey(hour: key.hour, route: key.route, method: key.method, status: key.status,
-                                      bucket: histograms.buckets[i]), LatencyCount(requests: histograms.counts[i]))
+                                      bucket: histograms.buckets[i]), LatencyCount(requests: Int64(histograms.counts[i])))
             }
         }
         return counts

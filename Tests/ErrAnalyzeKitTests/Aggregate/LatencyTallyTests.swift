@@ -23,7 +23,7 @@ import TestSupport
                 #expect(bucket > last, "buckets ascend, each once")
                 last = bucket
                 #expect(h.counts[i] > 0)
-                out[row, default: [:]][bucket] = h.counts[i]
+                out[row, default: [:]][bucket] = Int64(h.counts[i])
             }
         }
         return out
@@ -48,6 +48,19 @@ import TestSupport
             #expect(h.range(ofRow: rows + 1).isEmpty)
             #expect(read(h) == naive(pairs))
         }
+    }
+
+    @Test func rowsBeyondTheNarrowEntriesAreCountedToo() {
+        #expect(LatencyBuckets.count <= 512, "a narrow entry keeps the bucket in 9 bits")
+        var tally = LatencyTally()
+        let far = (1 << 23) + 5
+        tally.add(row: far, bucket: 353)
+        tally.add(row: 3, bucket: 353)
+        tally.add(row: far, bucket: 353)
+        tally.add(row: far, bucket: 0)
+        #expect(tally.count == 4)
+        let h = tally.histograms(rows: far + 1)
+        #expect(read(h) == [3: [353: 1], far: [0: 1, 353: 2]])
     }
 
     @Test func mergeRenumbersRowsAndKeepsEveryRequest() {
