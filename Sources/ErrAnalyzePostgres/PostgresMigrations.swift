@@ -1,3 +1,4 @@
+import ErrAnalyzeKit
 /// The PostgreSQL schema as an ordered list of migrations, recorded in `erranalyze_meta`
 /// (`schema_version`, and `application = erranalyze` so that another program's database is
 /// recognised and refused). It mirrors the SQLite schema (ErrAnalyzeSQLite's `SQLiteMigrations`) with a
@@ -223,6 +224,67 @@ public enum PostgresMigrations {
             LEFT JOIN codes c ON c.id = d.code_id;
         COMMENT ON VIEW hourly_traffic IS 'erranalyze: requests per hour, host, route, method, status, error code (NULL: none logged) and flags (1 idempotency key, 2 Retry-After); duration_us sums the durations of timed_requests';
         COMMENT ON VIEW daily_traffic IS 'erranalyze: hourly_traffic summed per UTC day';
+        """,
+        // 2: latency histograms (issue 13), as SQLite's migration 6: requests per hour × host ×
+        // route × method × status × duration bucket (LatencyBuckets; the layout version in
+        // erranalyze_meta), only non-empty buckets, partitioned by month like the other hourly
+        // tables (prune drops them); per day and per month; and per hour × host × outcome (2:
+        // below 400, 4: 4xx, 5: 5xx; the timeline's p95).
+        // The partition function now makes the latency tables' partitions too.
+        """
+        CREATE TABLE latency (
+            hour integer NOT NULL, host_id integer NOT NULL, route_id integer NOT NULL, method_id integer NOT NULL,
+            status integer NOT NULL, bucket integer NOT NULL, requests bigint NOT NULL,
+            PRIMARY KEY (hour, host_id, route_id, method_id, status, bucket)
+        ) PARTITION BY RANGE (hour);
+        CREATE TABLE latency_hourly (
+            hour integer NOT NULL, host_id integer NOT NULL, outcome integer NOT NULL, bucket integer NOT NULL,
+            requests bigint NOT NULL,
+            PRIMARY KEY (hour, host_id, outcome, bucket)
+        ) PARTITION BY RANGE (hour);
+        CREATE TABLE latency_daily (
+            day integer NOT NULL, host_id integer NOT NULL, route_id integer NOT NULL, method_id integer NOT NULL,
+            status integer NOT NULL, bucket integer NOT NULL, requests bigint NOT NULL,
+            PRIMARY KEY (day, host_id, route_id, method_id, status, bucket)
+        );
+        CREATE TABLE latency_monthly (
+            month integer NOT NULL, host_id integer NOT NULL, route_id integer NOT NULL, method_id integer NOT NULL,
+            status integer NOT NULL, bucket integer NOT NULL, requests bigint NOT NULL,
+            PRIMARY KEY (month, host_id, route_id, method_id, status, bucket)
+        );
+        INSERT INTO erranalyze_meta (key, value) VALUES ('latency_layout', '\(LatencyBuckets.layoutVersion)');
+        CREATE OR REPLACE FUNCTION erranalyze_ensure_partitions(hours integer[]) RETURNS integer
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+        DECLARE
+            month timestamp;
+            parent text;
+            partition text;
+            created integer := 0;
+        BEGIN
+            FOR month IN
+                SELECT DISTINCT date_trunc('month', to_timestamp(h::bigint * 3600) AT TIME ZONE 'UTC')
+                FROM unnest(hours) AS h ORDER BY 1
+            LOOP
+                FOREACH parent IN ARRAY ARRAY['traffic', 'client_errors', 'status_hourly', 'latency', 'latency_hourly'] LOOP
+                    partition := parent || '_' || to_char(month, 'YYYY_MM');
+                    CONTINUE WHEN EXISTS (SELECT 1 FROM erranalyze_partitions WHERE name = partition);
+                    PERFORM pg_advisory_xact_lock(7306086361445937410);
+                    CONTINUE WHEN EXISTS (SELECT 1 FROM erranalyze_partitions WHERE name = partition);
+                    EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s) WITH (fillfactor = 80)', partition, parent,
+                                   (extract(epoch FROM month) / 3600)::integer,
+                                   (extract(epoch FROM month + interval '1 month') / 3600)::integer);
+                    INSERT INTO erranalyze_partitions VALUES (partition, parent,
+                        (extract(epoch FROM month) / 3600)::integer,
+                        (extract(epoch FROM month + interval '1 month') / 3600)::integer);
+                    created := created + 1;
+                END LOOP;
+            END LOOP;
+            RETURN created;
+        END $$;
+        REVOKE ALL ON FUNCTION erranalyze_ensure_partitions(integer[]) FROM PUBLIC;
+        -- The latency partitions of the months already stored.
+        SELECT erranalyze_ensure_partitions(array_agg(first_hour)) FROM erranalyze_partitions WHERE parent = 'traffic';
+        COMMENT ON TABLE latency IS 'erranalyze: requests per hour, host, route, method, status and duration bucket (layout in erranalyze_meta.latency_layout; docs/reports.md)';
         """,
     ]
 

@@ -8,7 +8,8 @@
 public enum PostgresPrivileges {
     /// Tables an ingest writes (INSERT, UPDATE) and reads.
     static let ingestTables = ["hosts", "routes", "methods", "codes", "clients", "traffic", "client_errors",
-                               "status_hourly", "traffic_daily", "traffic_monthly", "files", "malformed", "malformed_samples"]
+                               "status_hourly", "traffic_daily", "traffic_monthly", "files", "malformed", "malformed_samples",
+                               "latency", "latency_hourly", "latency_daily", "latency_monthly"]
 
     /// GRANT statements for an ingest role, for a database and schema.
     public static func ingestGrants(role: String, database: String, schema: String = "public") -> [String] {

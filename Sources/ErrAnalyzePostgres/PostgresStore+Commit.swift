@@ -62,7 +62,7 @@ extension PostgresStore {
         let array = "{" + hours.sorted().map(String.init).joined(separator: ",") + "}"
         return try connection.query("""
             SELECT EXISTS (SELECT 1 FROM unnest($1::integer[]) AS h,
-                                  unnest(ARRAY['traffic', 'client_errors', 'status_hourly']) AS t(parent)
+                                  unnest(ARRAY['traffic', 'client_errors', 'status_hourly', 'latency', 'latency_hourly']) AS t(parent)
                            WHERE NOT EXISTS (SELECT 1 FROM erranalyze_partitions p
                                              WHERE p.parent = t.parent AND h >= p.first_hour AND h < p.end_hour))
             """, [.text(array)]).first?.bool(0) ?? true
@@ -182,6 +182,7 @@ extension PostgresStore {
         try connection.addSums(daily)
         try connection.addSums(monthly)
         try connection.addSums(statuses)
+        try writeLatency(a, route: { pair in routeIDs[kept[pair]! ? routeName(pair.route) : TrafficAggregate.otherRoute]! }, methodIDs: methodIDs)
         try writeClients(a.clients)
         try writeMalformed(a, fileID: fileID)
     }

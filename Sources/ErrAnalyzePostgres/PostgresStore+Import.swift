@@ -119,8 +119,8 @@ private struct ImportNames {
             Set(values.filter { known[$0] == nil }).sorted()
         }
         let traffic = day.hourly + day.daily
-        try add(&routes, "routes", missing(routes, traffic.lazy.map(\.route)), connection)
-        try add(&methods, "methods", missing(methods, traffic.lazy.map(\.method)), connection)
+        try add(&routes, "routes", missing(routes, traffic.lazy.map(\.route) + day.latency.map(\.route)), connection)
+        try add(&methods, "methods", missing(methods, traffic.lazy.map(\.method) + day.latency.map(\.method)), connection)
         try add(&codes, "codes", missing(codes, traffic.lazy.compactMap(\.code)), connection)
         if clients.count > Self.clientBound { clients = [:] }
         try add(&clients, "clients", missing(clients, day.clients.lazy.map(\.client)), connection)
@@ -142,12 +142,16 @@ private struct ImportBuffers {
     var monthly = AdditiveRows(.trafficMonthly)
     var statuses = AdditiveRows(.statusHourly)
     var clients = AdditiveRows(.clientErrors)
+    var latency = AdditiveRows(.latency)
+    var latencyDaily = AdditiveRows(.latencyDaily)
+    var latencyMonthly = AdditiveRows(.latencyMonthly)
+    var latencyHourly = AdditiveRows(.latencyHourly)
     private(set) var hourlyRows: Int64 = 0
     private(set) var hourlyRequests: Int64 = 0
 
     init(hostID: Int64) { self.hostID = hostID }
 
-    var count: Int { traffic.count + daily.count + monthly.count + statuses.count + clients.count }
+    var count: Int { traffic.count + daily.count + monthly.count + statuses.count + clients.count + latency.count }
 
     mutating func append(_ day: HostHistory.Day, names: ImportNames) {
         func rest(_ row: HostHistory.TrafficRow) -> [Int64] {
@@ -167,15 +171,28 @@ private struct ImportBuffers {
         }
         for row in day.statuses { statuses.append(row.hour, hostID, row.status, row.requests) }
         for row in day.clients { clients.append(row.hour, hostID, names.clients[row.client]!, row.errors, row.rateLimited) }
+        for row in day.latency {
+            let route = names.routes[row.route]!, method = names.methods[row.method]!
+            latency.append(row.hour, hostID, route, method, row.status, row.bucket, row.requests)
+            latencyDaily.append(DailyRollup.day(ofHour: row.hour), hostID, route, method, row.status, row.bucket, row.requests)
+            latencyMonthly.append(month, hostID, route, method, row.status, row.bucket, row.requests)
+            latencyHourly.append(row.hour, hostID, LatencyOutcome.code(ofStatus: row.status), row.bucket, row.requests)
+        }
     }
 
     /// Sends the buffered sums (in key order, `addSums`) and empties the buffers.
     mutating func flush(to connection: PostgresConnection) throws {
-        for rows in [traffic, daily, monthly, statuses, clients] where !rows.isEmpty { try connection.addSums(rows) }
+        for rows in [traffic, daily, monthly, statuses, clients, latency, latencyDaily, latencyMonthly, latencyHourly] where !rows.isEmpty {
+            try connection.addSums(rows)
+        }
         traffic = AdditiveRows(.traffic)
         daily = AdditiveRows(.trafficDaily)
         monthly = AdditiveRows(.trafficMonthly)
         statuses = AdditiveRows(.statusHourly)
         clients = AdditiveRows(.clientErrors)
+        latency = AdditiveRows(.latency)
+        latencyDaily = AdditiveRows(.latencyDaily)
+        latencyMonthly = AdditiveRows(.latencyMonthly)
+        latencyHourly = AdditiveRows(.latencyHourly)
     }
 }

@@ -86,11 +86,12 @@ extension PostgresStore {
             var names: Int64 = 0
             if !dryRun {
                 let dropped = try PostgresPartitions.dropWhollyBefore(hour: beforeHour, on: connection)
-                for table in ["traffic", "status_hourly", "client_errors"] {
+                for table in ["traffic", "status_hourly", "client_errors", "latency", "latency_hourly"] {
                     try connection.execute("DELETE FROM \(table) WHERE \(hourFilter)")
                 }
                 try self.pruneDailyRollup(beforeHour: Int64(beforeHour), on: connection)
                 try self.pruneMonthlyRollup(beforeHour: Int64(beforeHour), on: connection)
+                try self.pruneLatencyDaily(beforeHour: Int64(beforeHour), on: connection)
                 try connection.execute("DELETE FROM malformed WHERE file_id IN (\(oldFiles))")
                 try connection.execute("DELETE FROM malformed_samples WHERE file_id IN (\(oldFiles))")
                 for (table, column, source) in [("routes", "route_id", "traffic"), ("methods", "method_id", "traffic"),
@@ -129,7 +130,7 @@ extension PostgresStore {
         try connection.execute("""
             LOCK TABLE traffic IN ACCESS EXCLUSIVE MODE;
             LOCK TABLE routes, methods, codes IN SHARE ROW EXCLUSIVE MODE;
-            LOCK TABLE status_hourly, client_errors IN ACCESS EXCLUSIVE MODE;
+            LOCK TABLE status_hourly, latency, latency_hourly, client_errors IN ACCESS EXCLUSIVE MODE;
             LOCK TABLE clients IN SHARE ROW EXCLUSIVE MODE
             """)
     }

@@ -120,6 +120,7 @@ public final class SQLiteConnection {
         handle = db
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(db, 0)
+        registerLatencyFunctions()
     }
 
     deinit { sqlite3_close_v2(handle) }
@@ -241,6 +242,17 @@ public final class SQLiteStatement {
     public func bindIntegers(_ values: Int64...) {
         sqlite3_reset(statement)
         for (offset, value) in values.enumerated() { sqlite3_bind_int64(statement, Int32(offset + 1), value) }
+    }
+
+    /// Binds a blob at `index` (1-based), or NULL when `bytes` is empty, without boxing;
+    /// SQLite copies it.
+    @inline(__always)
+    public func bindBlobOrNull(_ index: Int32, _ bytes: [UInt8]) {
+        if bytes.isEmpty {
+            sqlite3_bind_null(statement, index)
+        } else {
+            bytes.withUnsafeBytes { _ = sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
+        }
     }
 
     /// Runs a statement that returns no rows.

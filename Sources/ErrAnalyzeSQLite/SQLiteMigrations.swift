@@ -211,6 +211,34 @@ public enum SQLiteMigrations {
             JOIN methods m ON m.id = d.method_id
             LEFT JOIN codes c ON c.id = d.code_id;
         """,
+        // 6: latency histograms (issue 13). Each traffic row carries the histogram of its
+        // requests' durations in `latency`: the non-empty duration buckets (LatencyBuckets,
+        // layout version recorded in latency_layout) packed as varint (bucket delta, count)
+        // pairs (PackedLatencyBuckets; upserts add with latency_merge()), NULL when none of its
+        // requests had a duration. On the row, not in a table of its own, so that an ingest
+        // writes no second row per key (docs/latency.md). Summed per day and per calendar month
+        // × route × method × status (whole days and months of long reports), and per hour ×
+        // host × outcome (2: below 400, 4: 4xx, 5: 5xx; the timeline's p95). Rows stored before
+        // this migration have no histogram.
+        """
+        ALTER TABLE traffic ADD COLUMN latency BLOB;
+        CREATE TABLE latency_daily (
+            day INTEGER NOT NULL, host_id INTEGER NOT NULL, route_id INTEGER NOT NULL, method_id INTEGER NOT NULL,
+            status INTEGER NOT NULL, buckets BLOB NOT NULL,
+            PRIMARY KEY (day, host_id, route_id, method_id, status)
+        ) WITHOUT ROWID;
+        CREATE TABLE latency_monthly (
+            month INTEGER NOT NULL, host_id INTEGER NOT NULL, route_id INTEGER NOT NULL, method_id INTEGER NOT NULL,
+            status INTEGER NOT NULL, buckets BLOB NOT NULL,
+            PRIMARY KEY (month, host_id, route_id, method_id, status)
+        ) WITHOUT ROWID;
+        CREATE TABLE latency_hourly (
+            hour INTEGER NOT NULL, host_id INTEGER NOT NULL, outcome INTEGER NOT NULL, buckets BLOB NOT NULL,
+            PRIMARY KEY (hour, host_id, outcome)
+        ) WITHOUT ROWID;
+        CREATE TABLE latency_layout (version INTEGER NOT NULL);
+        INSERT INTO latency_layout (version) VALUES (\(LatencyBuckets.layoutVersion));
+        """,
     ]
 
     /// Steps SQL cannot do, run after the SQL of the migration of the same index.

@@ -98,6 +98,17 @@ extension SQLiteStore: HostHistorySource {
                 """).bind([firstHour, lastHour, id]).forEachRow {
                     result.clients.append(HostHistory.ClientRow(hour: $0.int(0), client: $0.string(1), errors: $0.int(2), rateLimited: $0.int(3)))
                 }
+            try connection.prepare("""
+                SELECT l.hour, r.value, m.value, l.status, l.latency
+                FROM traffic l JOIN routes r ON r.id = l.route_id JOIN methods m ON m.id = l.method_id
+                WHERE l.latency IS NOT NULL AND l.hour BETWEEN ? AND ? AND l.host_id = ?
+                """).bind([firstHour, lastHour, id]).forEachRow { row in
+                    let hour = row.int(0), route = row.string(1), method = row.string(2), status = row.int(3)
+                    row.forEachLatencyBucket(4) { bucket, requests in
+                        result.latency.append(HostHistory.LatencyRow(hour: hour, route: route, method: method,
+                                                                     status: status, bucket: Int64(bucket), requests: requests))
+                    }
+                }
             return result
         }
     }

@@ -93,6 +93,7 @@ extension SQLiteStore {
                 try self.connection.execute("DELETE FROM traffic WHERE \(hourFilter)")
                 try self.connection.execute("DELETE FROM status_hourly WHERE \(hourFilter)")
                 try self.pruneDailyRollup(beforeHour: Int64(beforeHour))
+                try self.pruneLatency(beforeHour: Int64(beforeHour))
                 try self.connection.execute("DELETE FROM client_errors WHERE \(hourFilter)")
                 try self.connection.execute("DELETE FROM malformed WHERE file_id IN (\(oldFiles))")
                 try self.connection.execute("DELETE FROM malformed_samples WHERE file_id IN (\(oldFiles))")

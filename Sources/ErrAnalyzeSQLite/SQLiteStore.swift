@@ -314,31 +314,45 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
         // One step is one host's: every row of it has this host id.
         let host = try hostID()
 
+        // A row's duration histogram rides on it (`latency`, packed; NULL when no request of it
+        // had a duration): no second row, no second B-tree insert per key.
         let upsertTraffic = try connection.prepare("""
-            INSERT INTO traffic (hour, host_id, route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO traffic (hour, host_id, route_id, method_id, status, code_id, flags, requests, timed_requests, duration_us, latency)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (hour, host_id, route_id, method_id, status, code_id, flags) DO UPDATE SET
                 requests = requests + excluded.requests,
                 timed_requests = timed_requests + excluded.timed_requests,
-                duration_us = duration_us + excluded.duration_us
+                duration_us = duration_us + excluded.duration_us,
+                latency = CASE WHEN excluded.latency IS NULL THEN latency WHEN latency IS NULL THEN excluded.latency
+                               ELSE latency_merge(latency, excluded.latency) END
             """)
         // Rows in primary-key order: each upsert lands next to the previous one in the
         // B-tree (the pages it needs are already in cache), about twice as fast as hash order.
         var rows: [TrafficRow] = []
         rows.reserveCapacity(a.traffic.count)
-        for (key, counts) in a.traffic {
+        for (index, (key, counts)) in a.traffic.enumerated() {
             rows.append(TrafficRow(hour: Int64(key.hour), route: routeIDs[HourRoute(hour: key.hour, route: key.route)]!,
                                    method: methodIDs[Int(key.method)], status: Int64(key.status),
                                    code: key.code == TrafficKey.noCode ? 0 : codeIDs[Int(key.code)], flags: Int64(key.flags),
-                                   counts: counts))
+                                   counts: counts, aggregateRow: Int32(index)))
         }
         rows.sort(by: TrafficRow.inKeyOrder)
-        for row in rows {
+        // The histograms in the rows' key order, read front to back below.
+        var position = [Int32](repeating: 0, count: rows.count)
+        for (i, row) in rows.enumerated() { position[Int(row.aggregateRow)] = Int32(i) }
+        let histograms = a.latency.histograms(position: position)
+        var packed: [UInt8] = []
+        for (i, row) in rows.enumerated() {
             upsertTraffic.bindIntegers(row.hour, host, row.route, row.method, row.status, row.code, row.flags,
                                        row.counts.requests, row.counts.timedRequests, row.counts.durationMicros)
+            histograms.pack(row: i, into: &packed)
+            upsertTraffic.bindBlobOrNull(11, packed)
             try upsertTraffic.run()
         }
         try writeRollups(rows, host: host)
+        try writeLatencyRollups(rows.enumerated().map { i, row in
+            LatencyRowRef(hour: row.hour, route: row.route, method: row.method, status: row.status, row: Int32(i))
+        }, histograms, host: host)
         try writeClients(a.clients)
         let upsertMalformed = try connection.prepare("""
             INSERT INTO malformed (file_id, reason, count) VALUES (?, ?, ?)
@@ -366,6 +380,8 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
         /// An hour, or in a daily row the day.
         var hour, route, method, status, code, flags: Int64
         var counts: TrafficCounts
+        /// The row's index in the step's aggregate (where its latency is), or -1 for a sum.
+        var aggregateRow: Int32 = -1
 
         struct DayKey: Hashable { var day, route, method, status, code, flags: Int64 }
         struct HourStatus: Hashable { var hour, status: Int64 }

@@ -201,6 +201,17 @@ let nginxAPILines = Lazy<[String]> {
 benches.append(parseBench("distinct nginx-api: built-in combined", format: preset("combined"), lines: nginxAPILines.get))
 benches.append(parseBench("distinct nginx-api: log_format", format: nginxAPI, lines: nginxAPILines.get))
 
+// A duration's latency bucket (issue 13): found from its bits, no logarithm.
+benches.append(Bench(name: "latency bucket of a duration", iterations: 20_000_000, make: {
+    var t = Traffic()
+    let durations = (0..<4096).map { _ in Int64(t.below(2_000_000)) }
+    return { n in
+        var sum = 0
+        for i in 0..<n { sum &+= LatencyBuckets.bucket(ofMicros: durations[i & 4095]) }
+        return sum
+    }
+}))
+
 // Route templating, into scratch space as the aggregate does (and once into an array).
 for (name, path) in [("static", "/v1/sessions"),
                      ("uuid + id + query", "/v1/contacts/6f1c2a3b-1111-2222-3333-444455556666/notes/12345?limit=50"),
@@ -253,6 +264,29 @@ benches.append(Bench(name: "aggregate add: distinct records", iterations: 2_000_
   let distinctRecords: [RequestRecord] = distinctSet.lines.map { line in
       var record = RequestRecord()
       _ = parser.parse(line, into: &record)
+      return record
+  }
+  return { n in
+    _ = distinctSet
+    var aggregate = TrafficAggregate()
+    var k = 0
+    for _ in 0..<n {
+        aggregate.add(distinctRecords[k])
+        k = (k + 1) & (distinctCount - 1)
+    }
+    return Int(aggregate.requests)
+  }
+}))
+
+// The same with a logged duration (0–2 s): the latency histogram's counter table too.
+benches.append(Bench(name: "aggregate add: distinct timed records", iterations: 2_000_000, make: {
+  let distinctSet = LineSet(distinctCombined)
+  var parser = NCSALogParser()
+  var t = Traffic()
+  let distinctRecords: [RequestRecord] = distinctSet.lines.map { line in
+      var record = RequestRecord()
+      _ = parser.parse(line, into: &record)
+      record.durationMicros = Int64(t.below(1000)) * 1000
       return record
   }
   return { n in

@@ -30,7 +30,10 @@ struct ReportCommand: ParsableCommand {
         retriable, fatal, malformed_lines, unknown_codes, status_drift,
         undocumented_responses, undocumented_routes (with --openapi) (counts);
         error_rate, client_error_rate, server_error_rate, retriable_rate (rates,
-        as 2% or 0.02); code:CODE, status:S, category:NAME (counts).
+        as 2% or 0.02); code:CODE, status:S, category:NAME (counts). Latency:
+        p50, p90, p95, p99 (durations: p99>2s, p95:/v1/payments/*>800ms for the
+        routes a pattern matches), apdex (apdex<0.9, at --apdex-t), slow_rate
+        (slow_rate>1%, over --slow) and slow_requests.
 
         Examples:
           erranalyze report --since 2h
@@ -41,6 +44,7 @@ struct ReportCommand: ParsableCommand {
           erranalyze report --format csv --section routes_by_rate
           erranalyze report --format prometheus -o /var/lib/node_exporter/ea.prom
           erranalyze report --since 15m --fail-if 'error_rate>2%'
+          erranalyze report --since 1h --slow 500ms --apdex-t 250ms --fail-if 'p99>2s'
 
         Exit status: 0 ok; 1 the database could not be read or the output
         written; 2 usage error; 3 a --fail-if threshold was crossed.
@@ -105,6 +109,12 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Least requests a route needs to be ranked by error rate.", valueName: "n"))
     var minRequests: Int = 20
 
+    @Option(name: .long, help: ArgumentHelp("Requests slower than this are slow (latency section; slow_rate): 1s, 500ms.", valueName: "duration"))
+    var slow: String = "1s"
+
+    @Option(name: .customLong("apdex-t"), help: ArgumentHelp("Apdex T: satisfied at most T, tolerating at most 4T (300ms, 0.5s).", valueName: "duration"))
+    var apdexT: String = "300ms"
+
     @Flag(inversion: .prefixedNo, help: "Compare with the previous window of equal length (default: on for text, markdown, html).")
     var compare: Bool?
 
@@ -139,6 +149,7 @@ struct ReportCommand: ParsableCommand {
         }
         if top < 1 { throw ReportCLI.usage("--top must be at least 1") }
         if minRequests < 0 { throw ReportCLI.usage("--min-requests must be 0 or more") }
+        _ = try durations()
         if let section {
             guard format == .csv else { throw ReportCLI.usage("--section applies to --format csv only") }
             guard ReportTables.sectionNames.contains(section) else {
@@ -150,6 +161,17 @@ struct ReportCommand: ParsableCommand {
         _ = try thresholds()
         _ = try window()
         _ = try openAPI.contract()
+    }
+
+    /// `--slow` and `--apdex-t` in microseconds.
+    func durations() throws -> (slow: Int64, apdexT: Int64) {
+        guard let slowMicros = DurationText.micros(slow), slowMicros > 0 else {
+            throw ReportCLI.usage("--slow '\(slow)' is not a duration; write it with its unit, e.g. 1s, 500ms")
+        }
+        guard let apdexMicros = DurationText.micros(apdexT), apdexMicros > 0 else {
+            throw ReportCLI.usage("--apdex-t '\(apdexT)' is not a duration; write it with its unit, e.g. 300ms, 0.5s")
+        }
+        return (slowMicros, apdexMicros)
     }
 
     func filter() throws -> TrafficFilter {
@@ -202,6 +224,7 @@ struct ReportCommand: ParsableCommand {
         var options = ReportOptions(window: try window(now: now), top: top, filter: try filter(), minRequests: Int64(minRequests),
                                     compare: compare ?? format.comparesByDefault, now: now, timeZone: timeZone,
                                     thresholds: try thresholds())
+        (options.slowMicros, options.apdexMicros) = try durations()
         options.contract = try openAPI.contract()
         let classifier = try makeClassifier()
         let report: Report

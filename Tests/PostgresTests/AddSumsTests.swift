@@ -29,7 +29,7 @@ import Testing
         let (db, connection) = try migrated()
         defer { db.drop() }
         let hours: ClosedRange<Int64> = 490_000...490_047
-        #expect(try PostgresPartitions.ensure(hours: hours.map { Int32($0) }, on: connection) == 3)  // one month, three tables
+        #expect(try PostgresPartitions.ensure(hours: hours.map { Int32($0) }, on: connection) == 5)  // one month, five tables
         let rows = Self.trafficRows(hours: hours, routes: 50, requests: 10)
         #expect(try connection.addSums(rows) == 48 * 50)
         #expect(try connection.addSums(rows) == 48 * 50)
@@ -89,7 +89,7 @@ import Testing
 
         // 2025-11-30 23:00, 2025-12-01 00:00 and 2026-01-15 12:00 UTC: three months.
         let hours: [Int32] = [490_151, 490_152, 491_244]
-        #expect(try PostgresPartitions.ensure(hours: hours, on: connection) == 9)
+        #expect(try PostgresPartitions.ensure(hours: hours, on: connection) == 15)  // three months × five tables
         #expect(try PostgresPartitions.ensure(hours: hours, on: connection) == 0)
         // Never inside a transaction: it would hold the parents' lock to that transaction's end.
         try connection.execute("BEGIN")
@@ -107,7 +107,8 @@ import Testing
 
         // Before 2026-01-01: the two whole months go, January stays.
         let dropped = try PostgresPartitions.dropWhollyBefore(hour: 490_896, on: connection)
-        #expect(dropped.sorted() == ["client_errors_2025_11", "client_errors_2025_12", "status_hourly_2025_11",
+        #expect(dropped.sorted() == ["client_errors_2025_11", "client_errors_2025_12", "latency_2025_11", "latency_2025_12",
+                                     "latency_hourly_2025_11", "latency_hourly_2025_12", "status_hourly_2025_11",
                                      "status_hourly_2025_12", "traffic_2025_11", "traffic_2025_12"])
         #expect(try connection.query("SELECT hour, requests FROM traffic").rows.map { $0.int64(0) } == [491_244])
         #expect(try connection.query("SELECT count(*) FROM pg_class WHERE relname LIKE 'traffic_2025%'").first?.int(0) == 0)
@@ -131,10 +132,10 @@ import Testing
         }
         runAll(threads)
         #expect(failures.descriptions == [])
-        #expect(created.all.map { ($0 as NSError).code }.reduce(0, +) == 9)
+        #expect(created.all.map { ($0 as NSError).code }.reduce(0, +) == 15)
         let connection = try db.connect()
-        #expect(try PostgresPartitions.list(on: connection).count == 9)
-        #expect(try connection.query("SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relkind = 'r'").first?.int(0) == 9)
+        #expect(try PostgresPartitions.list(on: connection).count == 15)
+        #expect(try connection.query("SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relkind = 'r'").first?.int(0) == 15)
     }
 
     @Test func internedIDsAreStableAndSharedByHosts() throws {

@@ -80,6 +80,10 @@ import Testing
         #expect(rows1 > 0)
         let postgres = try Self.reader(db)
         try S.expectSameReport(sqlite, postgres)
+        // The latency histograms came across too (app.jsonl and the nginx logs have durations).
+        let copiedTimed = try ReportBuilder(store: postgres, classifier: Classifier()).build(ReportOptions()).latency.overall.count
+        #expect(copiedTimed >= 3_000)
+        #expect(copiedTimed == (try ReportBuilder(store: sqlite, classifier: Classifier()).build(ReportOptions()).latency.overall.count))
         try S.expectSameReport(sqlite, postgres, options: ReportOptions(top: 25, filter: TrafficFilter(hosts: ["web-2"])))
         // Whole days (daily rows) with hours at both ends; and the month boundary of web-2.
         try S.expectSameReport(sqlite, postgres, options: ReportOptions(window: Report.Window(since: 1_431_856_800, until: 1_432_130_400), top: 25))

@@ -23,7 +23,7 @@ import Testing
         let host = try #require(try ingest.internedIDs(table: "hosts", column: "name", values: ["web-1"])["web-1"])
         let route = try #require(try ingest.internedIDs(table: "routes", values: ["/v1/pay"])["/v1/pay"])
         let method = try #require(try ingest.internedIDs(table: "methods", values: ["POST"])["POST"])
-        #expect(try PostgresPartitions.ensure(hours: [490_000], on: ingest) == 3)
+        #expect(try PostgresPartitions.ensure(hours: [490_000], on: ingest) == 5)  // the five hourly tables
         var traffic = AdditiveRows(.traffic)
         traffic.append(490_000, host, route, method, 503, 0, 0, 7, 7, 700)
         var daily = AdditiveRows(.trafficDaily)

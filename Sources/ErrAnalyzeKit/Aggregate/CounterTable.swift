@@ -54,9 +54,10 @@ public struct CounterTable<Key: CounterKey, Value: CounterValue>: RandomAccessCo
         }
     }
 
-    /// Adds `value` to the counters of `key`.
-    @inline(__always)
-    public mutating func add(_ key: Key, _ value: Value) {
+    /// Adds `value` to the counters of `key`; returns the key's index in `keys` (stable: the
+    /// table never removes).
+    @inline(__always) @discardableResult
+    public mutating func add(_ key: Key, _ value: Value) -> Int {
         let h = key.counterHash
         let tag = h & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: h) & mask
@@ -66,21 +67,22 @@ public struct CounterTable<Key: CounterKey, Value: CounterValue>: RandomAccessCo
             let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
             if entry & 0xFFFF_FFFF_0000_0000 == tag && keys[index] == key {
                 values[index] += value
-                return
+                return index
             }
             slot = (slot + 1) & mask
         }
-        insert(key, value, tag: tag, slot: slot)
+        return insert(key, value, tag: tag, slot: slot)
     }
 
     @inline(never)
-    private mutating func insert(_ key: Key, _ value: Value, tag: UInt64, slot: Int) {
+    private mutating func insert(_ key: Key, _ value: Value, tag: UInt64, slot: Int) -> Int {
         keys.append(key)
         var counts = Value()
         counts += value
         values.append(counts)
         slots[slot] = tag | UInt64(keys.count)
         if keys.count * 2 > slots.count { grow() }
+        return keys.count - 1
     }
 
     private mutating func grow() {

@@ -7,6 +7,9 @@ public struct TrafficAggregate {
     public var methods = ByteInterner()
     public var codes = ByteInterner()
     public private(set) var traffic = CounterTable<TrafficKey, TrafficCounts>()
+    /// The duration bucket (`LatencyBuckets`) of each request whose log gave a duration, by
+    /// its traffic row: `latencyHistograms()` per row, `latencyCounts()` per `LatencyKey`.
+    public private(set) var latency = LatencyTally()
     /// Errors per hour and client, at most `maxClients` of them named (see `ClientTally`).
     public private(set) var clients: ClientTally
     public var malformed = MalformedTally()
@@ -30,6 +33,7 @@ public struct TrafficAggregate {
     private var memoOwner: RouteMemo?
     private var memo: RouteMemo.View?
     private var otherRouteID = -1
+    private let latencyBuckets = LatencyBucketIndex.shared
 
     public init(templater: RouteTemplater = RouteTemplater(), maxRoutes: Int = 5000,
                 maxClients: Int = ClientTally.defaultCapacity) {
@@ -71,7 +75,8 @@ public struct TrafficAggregate {
         let key = TrafficKey(hour: hour, route: Int32(route), method: Int32(method),
                              status: Int16(truncatingIfNeeded: record.status), code: code, flags: flags)
         let timed = record.durationMicros >= 0
-        traffic.add(key, TrafficCounts(requests: 1, timedRequests: timed ? 1 : 0, durationMicros: timed ? record.durationMicros : 0))
+        let row = traffic.add(key, TrafficCounts(requests: 1, timedRequests: timed ? 1 : 0, durationMicros: timed ? record.durationMicros : 0))
+        if timed { latency.add(row: row, bucket: latencyBuckets.bucket(record.durationMicros)) }
 
         if record.status >= 400 && record.client.count > 0 {
             clients.add(hour: hour, client: record.client, ClientCounts(errors: 1, rateLimited: record.status == 429 ? 1 : 0))
@@ -132,12 +137,20 @@ public struct TrafficAggregate {
         }
         let methodMap = Self.remap(other.methods, into: &methods)
         let codeMap = Self.remap(other.codes, into: &codes)
-        for (key, counts) in other.traffic {
+        var rowMap = [Int](repeating: 0, count: other.traffic.count)
+        for (row, (key, counts)) in other.traffic.enumerated() {
             var moved = key
             moved.route = Int32(routeMap[Int(key.route)])
             moved.method = Int32(methodMap[Int(key.method)])
             if key.code != TrafficKey.noCode { moved.code = Int32(codeMap[Int(key.code)]) }
-            traffic.add(moved, counts)
+            rowMap[row] = traffic.add(moved, counts)
+        }
+        // Into an empty aggregate (the engine's first merge of a step) rows keep their numbers
+        // unless routes folded: the list is then shared, not copied.
+        if latency.isEmpty && rowMap.indices.allSatisfy({ rowMap[$0] == $0 }) {
+            latency = other.latency
+        } else {
+            latency.merge(other.latency, rowMap: rowMap)
         }
         clients.merge(other.clients)
         malformed.merge(other.malformed, lineOffset: lines)
@@ -145,6 +158,25 @@ public struct TrafficAggregate {
         requests += other.requests
         firstTimestamp = min(firstTimestamp, other.firstTimestamp)
         lastTimestamp = max(lastTimestamp, other.lastTimestamp)
+    }
+
+    /// Each traffic row's duration histogram (`traffic.keys[r]` is row `r`'s key).
+    public func latencyHistograms() -> LatencyRowHistograms {
+        latency.histograms(rows: traffic.count)
+    }
+
+    /// Requests per hour × route × method × status × bucket (the rows of different codes and
+    /// flags summed): what the per-bucket stores write and the tests read.
+    public func latencyCounts() -> CounterTable<LatencyKey, LatencyCount> {
+        let histograms = latencyHistograms()
+        var counts = CounterTable<LatencyKey, LatencyCount>(capacity: histograms.buckets.count)
+        for (row, key) in traffic.keys.enumerated() {
+            for i in histograms.range(ofRow: row) {
+                counts.add(LatencyKey(hour: key.hour, route: key.route, method: key.method, status: key.status,
+                                      bucket: histograms.buckets[i]), LatencyCount(requests: Int64(histograms.counts[i])))
+            }
+        }
+        return counts
     }
 
     private static func remap(_ source: ByteInterner, into target: inout ByteInterner) -> [Int] {

@@ -95,6 +95,8 @@ public struct Report: Sendable, Equatable {
         public var start: Int64
         public var requests: Int64
         public var errors: Int64
+        /// The hour's p95 duration in microseconds (nil without timed requests); see `Latency`.
+        public var p95: Int64? = nil
     }
 
     public struct ClientCount: Sendable, Equatable {
@@ -207,6 +209,8 @@ public struct Report: Sendable, Equatable {
     public var catalogues: [String] = []
     /// `--fail-if` thresholds and how this report measured against them.
     public var thresholds: [ThresholdResult] = []
+    /// Durations: percentiles overall, by outcome and route, slow requests, Apdex.
+    public var latency = Latency()
     /// The traffic held against the API's own description (`--openapi`); nil without one.
     public var contract: ContractFindings?
 

@@ -17,6 +17,10 @@ public struct ReportOptions: Sendable {
     public var timeZone: TimeZone
     /// `--fail-if` thresholds to evaluate against the report.
     public var thresholds: [Threshold]
+    /// Requests slower than this (microseconds) count as slow (`--slow`).
+    public var slowMicros: Int64 = 1_000_000
+    /// Apdex T in microseconds (`--apdex-t`): satisfied ≤ T, tolerating ≤ 4T.
+    public var apdexMicros: Int64 = 300_000
     /// The API's own description (`--openapi`): undocumented responses and routes.
     public var contract: APIContract?
 
@@ -136,6 +140,12 @@ public struct ReportBuilder {
         }.prefix(options.top))
 
         report.timeline = try timeline(hours: hours, filter: options.filter)
+        if let latencyStore = store as? any LatencyReportStore {
+            report.latency = try LatencySection.build(store: latencyStore, hours: hours, options: options, traffic: groups,
+                                                      minRequests: options.minRequests)
+            let p95ByHour = Dictionary(uniqueKeysWithValues: report.latency.timeline.map { ($0.start, $0.p95) })
+            for index in report.timeline.indices { report.timeline[index].p95 = p95ByHour[report.timeline[index].start] }
+        }
         // Clients are counted per hour and host, without route, method, status or code: only
         // a host filter can narrow them.
         if !options.filter.restrictsRequests {

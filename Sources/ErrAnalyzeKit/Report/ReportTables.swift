@@ -60,6 +60,7 @@ public enum ReportTables {
     public static let sectionNames = [
         "codes", "statuses", "status_classes", "categories", "routes", "routes_by_rate", "hosts", "clients",
         "clients_rate_limited", "unknown_codes", "status_drift", "timeline", "thresholds", "malformed",
+        "latency", "latency_routes", "slow_routes", "latency_timeline",
         "undocumented_responses", "undocumented_routes",
     ]
 
@@ -187,7 +188,7 @@ public enum ReportTables {
                 ("start", "Hour", .time), ("requests", "Requests", .count), ("errors", "Errors", .count), ("error_rate", "Error rate", .ratio),
             ])
             t.rows = report.timeline.map { [.time($0.start), .count($0.requests), .count($0.errors), .ratio(share($0.errors, $0.requests))] }
-            return t
+            return withP95(t, report, for: audience)
 
         case "thresholds":
             var t = ReportTable(id: section, title: "Thresholds", columns: [
@@ -210,7 +211,7 @@ public enum ReportTables {
             return contractTable(section, of: report, for: audience)
 
         default:
-            return nil
+            return latencyTable(section, of: report, for: audience)
         }
     }
 

@@ -20,6 +20,13 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
         case status(TrafficFilter.StatusRange)
         /// Errors the catalogue puts in this category.
         case category(String)
+        /// A duration percentile (50, 90, 95, 99) in milliseconds, overall or over the routes a
+        /// pattern matches (`p95:/v1/payments/*`); see `Report.Latency`.
+        case latencyPercentile(Int, route: String?)
+        /// The Apdex score (0…1) at `--apdex-t`.
+        case apdex
+        /// Requests slower than `--slow`, as a share of the timed requests, or as a count.
+        case slowRate, slowRequests
 
         static let named: [(String, Metric)] = [
             ("requests", .requests), ("errors", .errors),
@@ -32,14 +39,23 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
             ("retriable_rate", .retriableRate),
             ("malformed_lines", .malformedLines), ("malformed", .malformedLines),
             ("unknown_codes", .unknownCodes), ("status_drift", .statusDrift),
+            ("p50", .latencyPercentile(50, route: nil)), ("p90", .latencyPercentile(90, route: nil)),
+            ("p95", .latencyPercentile(95, route: nil)), ("p99", .latencyPercentile(99, route: nil)),
+            ("apdex", .apdex), ("slow_rate", .slowRate), ("slow_requests", .slowRequests),
             ("undocumented_responses", .undocumentedResponses), ("undocumented_routes", .undocumentedRoutes),
         ]
 
         public var isRate: Bool {
             switch self {
-            case .errorRate, .clientErrorRate, .serverErrorRate, .retriableRate: return true
+            case .errorRate, .clientErrorRate, .serverErrorRate, .retriableRate, .apdex, .slowRate: return true
             default: return false
             }
+        }
+
+        /// Compared in milliseconds, written with a unit (`2s`, `800ms`).
+        public var isDuration: Bool {
+            if case .latencyPercentile = self { return true }
+            return false
         }
 
         /// The canonical spelling, used in messages.
@@ -48,6 +64,7 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
             case .code(let code): return "code:" + code
             case .status(let range): return "status:" + range.description
             case .category(let name): return "category:" + name
+            case .latencyPercentile(let q, let route?): return "p\(q):" + route
             default: return Self.named.first { $0.1 == self }!.0
             }
         }
@@ -102,7 +119,12 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
 
         let metric = try parseMetric(left, fail)
         let limit: Double
-        if right.hasSuffix("%") {
+        if metric.isDuration {
+            guard let micros = DurationText.micros(right) else {
+                throw fail("'\(right)' is not a duration; write it with its unit, e.g. 2s, 800ms, 1.5s")
+            }
+            limit = DurationText.milliseconds(micros)
+        } else if right.hasSuffix("%") {
             guard metric.isRate else {
                 throw fail("\(metric.name) is a count, not a rate; compare it with a number (\(metric.name)>100)"
                            + (rateCounterpart(metric).map { ", or use \($0) for a percentage" } ?? ""))
@@ -137,6 +159,7 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
             switch kind {
             case "code": return .code(value)
             case "category": return .category(value)
+            case "p50", "p90", "p95", "p99": return .latencyPercentile(Int(kind.dropFirst())!, route: value)
             case "status":
                 guard let range = ReportFilters.status(value) else {
                     throw fail("'\(value)' is not a status; use 503, 5xx or 500-504")
@@ -152,7 +175,7 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
     }
 
     static var knownMetrics: String {
-        "known: " + Metric.named.map(\.0).joined(separator: ", ") + ", code:CODE, status:NNN|Nxx, category:NAME"
+        "known: " + Metric.named.map(\.0).joined(separator: ", ") + ", code:CODE, status:NNN|Nxx, category:NAME, p95:ROUTE"
     }
 
     private static func rateCounterpart(_ metric: Metric) -> String? {
@@ -190,6 +213,13 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
             return Double(report.byStatus.filter { range.contains($0.status) }.reduce(0) { $0 + $1.count })
         case .category(let name):
             return Double(report.byCategory.filter { $0.category.caseInsensitiveEquals(name) }.reduce(0) { $0 + $1.count })
+        case .latencyPercentile(let q, let route):
+            let micros = route.map { report.latency.percentile(Double(q) / 100, routes: $0) }
+                ?? report.latency.histogram.percentile(Double(q) / 100)
+            return DurationText.milliseconds(micros ?? 0)
+        case .apdex: return report.latency.apdex.score
+        case .slowRate: return report.latency.slowShare
+        case .slowRequests: return Double(report.latency.slow)
         }
     }
 
@@ -207,7 +237,7 @@ public struct ThresholdResult: Sendable, Equatable {
 
     /// `error_rate is 3.41%`, `server_errors is 120`.
     public var measured: String {
-        "\(threshold.metric.name) is \(threshold.metric.isRate ? HumanNumber.percent(value) : HumanNumber.count(Int64(value)))"
+"\(threshold.metric.name) is \(threshold.metric.isDuration ? DurationText.human(Int64((value * 1000).rounded())) : threshold.metric == .apdex ? JSONWriter.number(value) : threshold.metric.isRate ? HumanNumber.percent(value) : HumanNumber.count(Int64(value)))"
     }
 
     /// `error_rate>2% (error_rate is 3.41%)`.

@@ -114,10 +114,32 @@ public enum HostHistory {
         public var daily: [TrafficRow] = []
         public var statuses: [StatusRow] = []
         public var clients: [ClientRow] = []
+        /// The day's hourly latency rows; the target sums its daily and per-status rows from them
+        /// (in both stores they are exactly those sums).
+        public var latency: [LatencyRow] = []
 
         public init(day: Int64) { self.day = day }
 
-        public var isEmpty: Bool { hourly.isEmpty && daily.isEmpty && statuses.isEmpty && clients.isEmpty }
+        public var isEmpty: Bool { hourly.isEmpty && daily.isEmpty && statuses.isEmpty && clients.isEmpty && latency.isEmpty }
+    }
+
+    /// Requests in one duration bucket in one hour for one route × method × status.
+    public struct LatencyRow: Sendable, Equatable {
+        public var hour: Int64
+        public var route: String
+        public var method: String
+        public var status: Int64
+        public var bucket: Int64
+        public var requests: Int64
+
+        public init(hour: Int64, route: String, method: String, status: Int64, bucket: Int64, requests: Int64) {
+            self.hour = hour
+            self.route = route
+            self.method = method
+            self.status = status
+            self.bucket = bucket
+            self.requests = requests
+        }
     }
 
     /// What copying one host did.

@@ -11,6 +11,8 @@ struct TestRequest {
     var code: String = ""
     var client: String = ""
     var idempotencyKey = false
+    /// The logged duration in microseconds; -1 when the log has none.
+    var durationMicros: Int64 = -1
 }
 
 /// 2026-11-20T00:00:00Z.
@@ -33,6 +35,7 @@ func aggregate(_ requests: [TestRequest]) -> TrafficAggregate {
                         record.errorCode = c
                         record.client = cl
                         record.hasIdempotencyKey = r.idempotencyKey
+                        record.durationMicros = r.durationMicros
                         a.add(record)
                     }
                 }

@@ -19,7 +19,7 @@ extension JSONPresets {
               "upstream_http_x_error_code", "error.type_code", "response.error.code", "res.headers.x-error-code",
               "response.headers.x-error-code", "resp_headers.X-Error-Code")
         m.add(.duration, "duration_ms", "durationMs", "elapsed_ms", "latency_ms", "response_time_ms", "took_ms",
-              "responseTime", "response_time", unit: .milliseconds)
+              "responseTime", "response_time", "response.duration_ms", "res.duration_ms", unit: .milliseconds)
         m.add(.duration, "duration_us", "duration_ns", "request_time", "upstream_response_time", "duration", "latency",
               "elapsed", "took", "http.duration", "httpRequest.latency")
         m.add(.client, "client_id", "clientId", "api_key_id", "apiKeyId", "api_client", "consumer_id", "account_id", "client")

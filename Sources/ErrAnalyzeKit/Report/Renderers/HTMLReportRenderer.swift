@@ -56,6 +56,7 @@ public struct HTMLReportRenderer {
             h += timelineSection(report)
             h += breakdownSection(report)
             for id in ["codes", "routes", "routes_by_rate", "hosts"] { h += tableSection(id, report) }
+            h += latencySection(report)
             if report.clientsAvailable {
                 h += tableSection("clients", report)
                 h += tableSection("clients_rate_limited", report)
@@ -194,7 +195,7 @@ public struct HTMLReportRenderer {
         return s + "</ul>\n"
     }
 
-    private func tableSection(_ id: String, _ report: Report) -> String {
+    func tableSection(_ id: String, _ report: Report) -> String {
         guard let table = ReportTables.table(id, of: report, for: .person), !table.isEmpty else { return "" }
         var h = "<section id=\"\(id)\">\n<h2>\(Self.escape(table.title))</h2>\n"
         if let note = table.note { h += "<p class=\"sub\">\(Self.escape(note.prefix(1).uppercased() + note.dropFirst())).</p>\n" }
@@ -314,6 +315,8 @@ public struct HTMLReportRenderer {
     .axis, .grid { stroke: var(--line); stroke-width: 1; }
     .grid { stroke-dasharray: 3 3; }
     .tick { fill: var(--muted); font-size: 11px; }
+    polyline.p50 { stroke: var(--ok); } polyline.p95 { stroke: var(--warn); } polyline.p99 { stroke: var(--err); }
+    polyline.p50, polyline.p95, polyline.p99 { fill: none; stroke-width: 2; }
     rect.req { fill: var(--req); } rect.err { fill: var(--err); } rect.track { fill: var(--track); }
     .c1 { fill: #9e9e9e; background: #9e9e9e; } .c2 { fill: var(--ok); background: var(--ok); }
     .c3 { fill: var(--req); background: var(--req); } .c4 { fill: var(--warn); background: var(--warn); }

@@ -122,9 +122,11 @@ public struct JSONReportRenderer {
                         w.field("start", .string(TimeFormatting.iso8601(p.start)))
                         w.field("requests", .int(p.requests))
                         w.field("errors", .int(p.errors))
+                        w.field("p95_ms", p.p95.map { .double(DurationText.milliseconds($0)) } ?? .null)
                     }
                 }
             }
+            Self.latency(report.latency, &w)
             w.object("malformed") { w in
                 w.field("total", .int(report.malformed.total))
                 w.object("by_reason") { w in

@@ -36,6 +36,7 @@ public struct MarkdownReportRenderer {
         }
         if t.requests > 0 {
             for id in ["status_classes", "categories", "codes", "routes", "routes_by_rate", "hosts"] { section(&out, id, report) }
+            latency(&out, report)
             if report.clientsAvailable {
                 section(&out, "clients", report)
                 section(&out, "clients_rate_limited", report)
@@ -91,7 +92,7 @@ public struct MarkdownReportRenderer {
         return lines
     }
 
-    private func section(_ out: inout [String], _ id: String, _ report: Report) {
+    func section(_ out: inout [String], _ id: String, _ report: Report) {
         guard let table = ReportTables.table(id, of: report, for: .person), !table.isEmpty else { return }
         out.append("## " + table.title)
         out.append("")

@@ -73,6 +73,7 @@ public struct PrometheusReportRenderer {
             family("erranalyze_report_window_end_seconds", "End of the report window (exclusive), in seconds since the epoch.", "gauge",
                    [([], int(until))])
         }
+        out += Self.latency(report, scope: scope)
         family("erranalyze_threshold_crossed", "1 when a --fail-if threshold is crossed, else 0.", "gauge",
                report.thresholds.map { ([("expression", $0.threshold.text)], $0.crossed ? "1" : "0") })
         return out

@@ -42,6 +42,7 @@ public struct TextReportRenderer {
         }
         section(&out, "routes", report) { $0 }
         section(&out, "routes_by_rate", report) { $0 }
+        out.append(contentsOf: latency(report))
         // One host is named in the summary instead (`Host  web-1`).
         if report.hostsSeen > 1 { section(&out, "hosts", report) { $0 } }
         if report.clientsAvailable {
@@ -207,6 +208,9 @@ public struct TextReportRenderer {
         var lines = ["", palette.apply(.bold, "Timeline") + " (one cell per \(bucket), \(ReportFormat.zoneName(zone)))"]
         lines.append("  requests " + ReportFormat.sparkline(folded.requests))
         lines.append("  errors   " + palette.apply(.red, ReportFormat.sparkline(folded.errors)))
+        if let p95 = ReportFormat.foldP95(points, hoursPerCell: folded.hoursPerCell) {
+            lines.append("  p95      " + ReportFormat.sparkline(p95) + "  (slowest hour's p95 per cell, peak " + DurationText.human(p95.max() ?? 0) + ")")
+        }
         var range = "  " + ReportFormat.time(points[0].start, in: zone) + " → " + ReportFormat.time(points[points.count - 1].start + 3600, in: zone)
         if peak > 0 {
             range += "; peak \(HumanNumber.count(peak)) errors in the \(bucket) from "
@@ -214,6 +218,22 @@ public struct TextReportRenderer {
         }
         lines.append(range)
         return lines
+    }
+
+    /// Percentiles overall and by outcome, Apdex, the slowest routes and the slow requests;
+    /// or what the logs lack to give them.
+    private func latency(_ report: Report) -> [String] {
+        var out: [String] = []
+        guard report.latency.available else {
+            guard let note = report.latency.note else { return [] }
+            return [""] + wrap(palette.apply(.bold, "Latency") + ": " + note, width: maxWidth, firstPrefix: "", prefix: "  ")
+        }
+        section(&out, "latency", report) { $0 }
+        out.append("  " + ReportTables.apdexLine(report.latency))
+        if let note = report.latency.note { out.append(contentsOf: wrap(note, width: maxWidth, firstPrefix: "  ", prefix: "  ")) }
+        section(&out, "latency_routes", report) { $0.dropping(["p90", "max", "mean"]) }
+        section(&out, "slow_routes", report) { $0 }
+        return out
     }
 
     private func malformed(_ report: Report) -> [String] {

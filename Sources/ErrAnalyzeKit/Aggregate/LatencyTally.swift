@@ -1,0 +1,160 @@
+/// The durations of one aggregate's requests: for each timed request, which traffic row it
+/// belongs to (the index of its `TrafficKey` in the aggregate's traffic table) and its
+/// `LatencyBuckets` bucket.
+///
+/// Why a list and not counters: counting a duration is then one append to an array written in
+/// order, which costs next to nothing, where a counter per (key, bucket) cost a second
+/// hash-table probe per line into a table of ~300k mostly cold entries (a cache miss a line on
+/// sparse traffic; `docs/benchmarks.md`, latency). The list is turned into histograms once per
+/// step (`histograms(rows:)`), by a counting sort on the row index: linear, no hashing.
+/// Memory is 4 bytes a timed request, for the step's requests only (a step ends every
+/// `IngestOptions.checkpointBytes` of input).
+public struct LatencyTally: Sendable {
+    /// `row << 9 | bucket` per timed request, in the order they were counted: 4 bytes each
+    /// while rows are fewer than 2^23 (every real step; a step's rows are at most its lines)…
+    private var entries: [UInt32] = []
+    /// …and `row << 16 | bucket` for rows beyond, so that no step is too large to count.
+    private var wideEntries: [UInt64] = []
+
+    public init() {}
+
+    /// Timed requests counted.
+    public var count: Int { entries.count + wideEntries.count }
+    public var isEmpty: Bool { entries.isEmpty && wideEntries.isEmpty }
+
+    /// Counts one request of traffic row `row` whose duration fell in `bucket`.
+    @inline(__always)
+    public mutating func add(row: Int, bucket: Int) {
+        if row < 1 << 23 {
+            entries.append(UInt32(truncatingIfNeeded: row) &<< 9 | UInt32(truncatingIfNeeded: bucket))
+        } else {
+            wideEntries.append(UInt64(truncatingIfNeeded: row) &<< 16 | UInt64(truncatingIfNeeded: bucket))
+        }
+    }
+
+    /// Adds `other`'s requests, its traffic rows renumbered by `rowMap` (other's row index →
+    /// this aggregate's).
+    public mutating func merge(_ other: LatencyTally, rowMap: [Int]) {
+        entries.reserveCapacity(entries.count + other.entries.count)
+        rowMap.withUnsafeBufferPointer { map in
+            other.forEach { row, bucket in add(row: map[row], bucket: bucket) }
+        }
+    }
+
+    /// The histogram of each traffic row (`rows` of them).
+    public func histograms(rows: Int) -> LatencyRowHistograms {
+        LatencyRowHistograms.grouping(self, groups: rows, position: nil)
+    }
+
+    /// The histograms of the traffic rows laid out in the order a writer visits them: row `r`'s
+    /// is the result's row `position[r]`. A writer that walks rows in key order then reads the
+    /// histograms front to back instead of jumping (a cache miss a row).
+    public func histograms(position: [Int32]) -> LatencyRowHistograms {
+        LatencyRowHistograms.grouping(self, groups: position.count, position: position)
+    }
+
+    /// Each request's (row, bucket), in the order counted (the wide ones last).
+    @inline(__always)
+    func forEach(_ body: (_ row: Int, _ bucket: Int) -> Void) {
+        for entry in entries { body(Int(truncatingIfNeeded: entry &>> 9), Int(truncatingIfNeeded: entry & 0x1FF)) }
+        for entry in wideEntries { body(Int(truncatingIfNeeded: entry &>> 16), Int(truncatingIfNeeded: entry & 0xFFFF)) }
+    }
+}
+
+/// Per traffic row, its non-empty duration buckets in ascending order with their counts.
+public struct LatencyRowHistograms: Sendable {
+    /// Row `r`'s buckets are `buckets[start[r]..<start[r + 1]]`.
+    private var start: [Int32]
+    public private(set) var buckets: [UInt16] = []
+    /// Requests (a step counts fewer than 2^32 lines).
+    public private(set) var counts: [UInt32] = []
+
+    init(rows: Int, capacity: Int) {
+        start = [0]
+        start.reserveCapacity(rows + 1)
+        buckets.reserveCapacity(capacity)
+        counts.reserveCapacity(capacity)
+    }
+
+    mutating func append(bucket: UInt16, count: UInt32) {
+        buckets.append(bucket)
+        counts.append(count)
+    }
+
+    mutating func endRow() { start.append(Int32(buckets.count)) }
+
+    /// The traffic rows.
+    public var rows: Int { start.count - 1 }
+
+    /// Groups a tally's requests by row (`position[row]` when given) into `groups` histograms: a
+    /// counting sort on the group (linear, no hashing), then each group's requests counted
+    /// into a dense per-bucket scratch and only its distinct buckets sorted (a row of a sparse
+    /// step has ~20 requests in ~6 buckets).
+    static func grouping(_ tally: LatencyTally, groups: Int, position: [Int32]?) -> LatencyRowHistograms {
+        @inline(__always) func group(_ row: Int) -> Int { position.map { Int($0[row]) } ?? row }
+        var start = [Int32](repeating: 0, count: groups + 1)
+        tally.forEach { row, _ in start[group(row) + 1] += 1 }
+        for i in 0..<groups { start[i + 1] += start[i] }
+        // Each group's buckets in its own range.
+        var items = [UInt16](repeating: 0, count: tally.count)
+        var next = start
+        tally.forEach { row, bucket in
+            let g = group(row)
+            items[Int(next[g])] = UInt16(truncatingIfNeeded: bucket)
+            next[g] += 1
+        }
+        var result = LatencyRowHistograms(rows: groups, capacity: tally.count / 3)
+        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: 1 << 16)
+        scratch.initialize(repeating: 0, count: 1 << 16)
+        let touched = UnsafeMutablePointer<UInt16>.allocate(capacity: 1 << 16)
+        defer { scratch.deallocate(); touched.deallocate() }
+        items.withUnsafeBufferPointer { b in
+            for group in 0..<groups {
+                var distinct = 0
+                for i in Int(start[group])..<Int(start[group + 1]) {
+                    let bucket = b[i]
+                    if scratch[Int(bucket)] == 0 { touched[distinct] = bucket; distinct += 1 }
+                    scratch[Int(bucket)] += 1
+                }
+                if distinct > 24 {
+                    var many = UnsafeMutableBufferPointer(start: touched, count: distinct)
+                    many.sort()
+                } else {
+                    for i in 1..<max(distinct, 1) {
+                        let value = touched[i]
+                        var j = i
+                        while j > 0 && touched[j - 1] > value { touched[j] = touched[j - 1]; j -= 1 }
+                        touched[j] = value
+                    }
+                }
+                for i in 0..<distinct {
+                    let bucket = touched[i]
+                    result.append(bucket: bucket, count: scratch[Int(bucket)])
+                    scratch[Int(bucket)] = 0
+                }
+                result.endRow()
+            }
+        }
+        return result
+    }
+
+    /// The positions in `buckets` and `counts` of row `row`'s histogram (empty when none of
+    /// its requests had a duration).
+    @inline(__always)
+    public func range(ofRow row: Int) -> Range<Int> { Int(start[row])..<Int(start[row + 1]) }
+
+    /// Row `row`'s histogram packed for storage (`PackedLatencyBuckets`) into `bytes`
+    /// (emptied first; left empty when the row has no timed request). Reusing one buffer
+    /// spares an allocation per row.
+    public func pack(row: Int, into bytes: inout [UInt8]) {
+        bytes.removeAll(keepingCapacity: true)
+        guard row >= 0 else { return }
+        var last = -1
+        for i in range(ofRow: row) {
+            let bucket = Int(buckets[i])
+            PackedLatencyBuckets.appendVarint(UInt64(last < 0 ? bucket : bucket - last), to: &bytes)
+            PackedLatencyBuckets.appendVarint(UInt64(counts[i]), to: &bytes)
+            last = bucket
+        }
+    }
+}

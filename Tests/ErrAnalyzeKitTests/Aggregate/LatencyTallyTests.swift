@@ -1,0 +1,89 @@
+import Testing
+import TestSupport
+@testable import ErrAnalyzeKit
+
+/// The per-request list of (row, bucket) and its grouping into histograms: the counting sort
+/// must give, for every row, exactly the buckets and counts a plain dictionary count gives.
+@Suite struct LatencyTallyTests {
+    /// (row, bucket) → requests, counted the obvious way.
+    func naive(_ pairs: [(row: Int, bucket: Int, count: Int64)]) -> [Int: [Int: Int64]] {
+        var out: [Int: [Int: Int64]] = [:]
+        for p in pairs { out[p.row, default: [:]][p.bucket, default: 0] += p.count }
+        return out
+    }
+
+    func read(_ h: LatencyRowHistograms) -> [Int: [Int: Int64]] {
+        var out: [Int: [Int: Int64]] = [:]
+        for row in 0..<h.rows {
+            let range = h.range(ofRow: row)
+            guard !range.isEmpty else { continue }
+            var last = -1
+            for i in range {
+                let bucket = Int(h.buckets[i])
+                #expect(bucket > last, "buckets ascend, each once")
+                last = bucket
+                #expect(h.counts[i] > 0)
+                out[row, default: [:]][bucket] = Int64(h.counts[i])
+            }
+        }
+        return out
+    }
+
+    @Test func groupingGivesEachRowsBucketsAndCountsInOrder() {
+        var rng = SeededGenerator(seed: 5)
+        for (rows, requests) in [(1, 1), (3, 10), (50, 5_000), (400, 20_000)] {
+            var tally = LatencyTally()
+            var pairs: [(row: Int, bucket: Int, count: Int64)] = []
+            for _ in 0..<requests {
+                // A few rows with many requests (sorted by the library sort), most with few
+                // (insertion sort); buckets from the whole range, overflow included.
+                let row = Int.random(in: 0..<rows, using: &rng) % (Int.random(in: 0...3, using: &rng) == 0 ? 1 : rows)
+                let bucket = Int.random(in: 0..<LatencyBuckets.count, using: &rng) % (row == 0 ? LatencyBuckets.count : 40)
+                tally.add(row: row, bucket: bucket)
+                pairs.append((row, bucket, 1))
+            }
+            #expect(tally.count == requests)
+            let h = tally.histograms(rows: rows + 2)   // rows with no timed request stay empty
+            #expect(h.rows == rows + 2)
+            #expect(h.range(ofRow: rows + 1).isEmpty)
+            #expect(read(h) == naive(pairs))
+        }
+    }
+
+    @Test func rowsBeyondTheNarrowEntriesAreCountedToo() {
+        #expect(LatencyBuckets.count <= 512, "a narrow entry keeps the bucket in 9 bits")
+        var tally = LatencyTally()
+        let far = (1 << 23) + 5
+        tally.add(row: far, bucket: 353)
+        tally.add(row: 3, bucket: 353)
+        tally.add(row: far, bucket: 353)
+        tally.add(row: far, bucket: 0)
+        #expect(tally.count == 4)
+        let h = tally.histograms(rows: far + 1)
+        #expect(read(h) == [3: [353: 1], far: [0: 1, 353: 2]])
+    }
+
+    @Test func mergeRenumbersRowsAndKeepsEveryRequest() {
+        var a = LatencyTally(), b = LatencyTally()
+        a.add(row: 0, bucket: 7); a.add(row: 1, bucket: 7)
+        b.add(row: 0, bucket: 7); b.add(row: 0, bucket: 9); b.add(row: 1, bucket: 353)
+        // b's row 0 is a's row 1; b's row 1 is new, row 2 here.
+        a.merge(b, rowMap: [1, 2])
+        #expect(read(a.histograms(rows: 3)) == [0: [7: 1], 1: [7: 2, 9: 1], 2: [353: 1]])
+    }
+
+    @Test func aRowPacksAsItsBucketsAndCounts() {
+        var tally = LatencyTally()
+        for _ in 0..<3 { tally.add(row: 1, bucket: 300) }
+        tally.add(row: 1, bucket: 2)
+        tally.add(row: 0, bucket: 353)
+        let h = tally.histograms(rows: 3)
+        var packed: [UInt8] = []
+        h.pack(row: 1, into: &packed)
+        #expect(PackedLatencyBuckets.pairs(packed).map { [$0.bucket, Int($0.count)] } == [[2, 1], [300, 3]])
+        h.pack(row: 2, into: &packed)
+        #expect(packed.isEmpty, "a row without timed requests packs to nothing (stored as NULL)")
+        h.pack(row: -1, into: &packed)
+        #expect(packed.isEmpty)
+    }
+}
