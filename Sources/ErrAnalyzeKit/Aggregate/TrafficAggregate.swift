@@ -12,6 +12,8 @@ public struct TrafficAggregate {
     public private(set) var latency = CounterTable<LatencyKey, LatencyCount>()
     /// Errors per hour and client, at most `maxClients` of them named (see `ClientTally`).
     public private(set) var clients: ClientTally
+    /// The requests of the last hour by minute (`RecentMinutes`), for `top` on the database.
+    public var recent = RecentMinutes()
     public var malformed = MalformedTally()
     /// Lines seen, including malformed and skipped ones.
     public private(set) var lines: Int64 = 0
@@ -80,6 +82,9 @@ public struct TrafficAggregate {
             latency.add(LatencyKey(hour: hour, route: key.route, method: key.method, status: key.status,
                                    bucket: UInt16(truncatingIfNeeded: latencyBuckets.bucket(record.durationMicros))),
                         LatencyCount(requests: 1))
+        }
+        if ts >= recent.floor {
+            recent.add(time: ts, route: key.route, method: key.method, status: key.status, code: code, client: record.client)
         }
 
         if record.status >= 400 && record.client.count > 0 {
@@ -154,6 +159,7 @@ public struct TrafficAggregate {
             moved.method = Int32(methodMap[Int(key.method)])
             latency.add(moved, counts)
         }
+        recent.merge(other.recent, routes: routeMap, methods: methodMap, codes: codeMap)
         clients.merge(other.clients)
         malformed.merge(other.malformed, lineOffset: lines)
         lines += other.lines
