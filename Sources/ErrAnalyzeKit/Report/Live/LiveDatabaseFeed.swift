@@ -10,8 +10,6 @@ public final class LiveDatabaseFeed: @unchecked Sendable {
     private var store: (any RecentMinutesStore)?
     private let lock = NSLock()
     private var currentNotice: String?
-    /// Minutes read at the last refresh.
-    public private(set) var minutesRead = 0
 
     /// A feed into a view that counts as having seen all of the database's kept minutes.
     public init(now: Int64, open: @escaping () throws -> any RecentMinutesStore) {
@@ -37,12 +35,10 @@ public final class LiveDatabaseFeed: @unchecked Sendable {
             if store == nil { store = try open() }
             let minutes = try store!.recentMinutes(since: first)
             view.replace(from: .min, with: minutes)
-            minutesRead = minutes.count
             if minutes.isEmpty { notice = Self.noRecentMinutes }
         } catch {
             store = nil
             view.replace(from: .min, with: [])
-            minutesRead = 0
             notice = "\(error)"
         }
         lock.lock()
