@@ -10,9 +10,9 @@ public enum PostgresPrivileges {
     static let ingestTables = ["hosts", "routes", "methods", "codes", "clients", "traffic", "client_errors",
                                "status_hourly", "traffic_daily", "traffic_monthly", "files", "malformed", "malformed_samples",
                                "latency", "latency_hourly", "latency_daily", "latency_monthly",
-                               "recent_traffic", "recent_rate_limited"]
+                               "recent_traffic", "recent_rate_limited", "recent_latency"]
     /// Tables whose old rows an ingest deletes (the recent minutes it keeps for an hour).
-    static let ingestDeletes = ["recent_traffic", "recent_rate_limited"]
+    static let ingestDeletes = ["recent_traffic", "recent_rate_limited", "recent_latency"]
 
     /// GRANT statements for an ingest role, for a database and schema.
     public static func ingestGrants(role: String, database: String, schema: String = "public") -> [String] {

@@ -4,6 +4,8 @@ extension AdditiveRows.Table {
     public static let recentTraffic = AdditiveRows.Table(
         name: "recent_traffic", keyColumns: ["minute", "host_id", "route_id", "method_id", "status", "code_id"],
         counterColumns: ["requests"])
+    public static let recentLatency = AdditiveRows.Table(
+        name: "recent_latency", keyColumns: ["minute", "host_id", "bucket"], counterColumns: ["requests"])
 }
 
 /// Recent minutes (migration 3, `RecentMinutes`), as in the SQLite store: written with each
@@ -22,6 +24,9 @@ extension PostgresStore: RecentMinutesStore {
                         key.code == TrafficKey.noCode ? 0 : codeIDs[Int(key.code)], count.requests)
         }
         try connection.addSums(rows)
+        var latency = AdditiveRows(.recentLatency, reservingRows: recent.latency.count)
+        for (key, count) in recent.latency { latency.append(Int64(key.minute), hostID, Int64(key.bucket), count.requests) }
+        try connection.addSums(latency)
 
         let clients = try RecentMinutesRules.clientRows(recent) { minute in
             var names = Set<String>()
@@ -49,12 +54,14 @@ extension PostgresStore: RecentMinutesStore {
         let oldest = PostgresValue.int64(RecentMinutesRules.oldestKeptMinute(now: now))
         try connection.query("DELETE FROM recent_traffic WHERE minute < $1 AND host_id = $2", [oldest, .int64(hostID)])
         try connection.query("DELETE FROM recent_rate_limited WHERE minute < $1 AND host_id = $2", [oldest, .int64(hostID)])
+        try connection.query("DELETE FROM recent_latency WHERE minute < $1 AND host_id = $2", [oldest, .int64(hostID)])
     }
 
     /// Every host's recent rows before `minute` (`prune`: their route ids may be removed).
     func pruneRecentMinutes(before minute: Int64, on connection: PostgresConnection) throws {
         try connection.query("DELETE FROM recent_traffic WHERE minute < $1", [.int64(minute)])
         try connection.query("DELETE FROM recent_rate_limited WHERE minute < $1", [.int64(minute)])
+        try connection.query("DELETE FROM recent_latency WHERE minute < $1", [.int64(minute)])
     }
 
     public func recentMinutes(since firstMinute: Int64) throws -> [LiveMinute] {
@@ -77,6 +84,11 @@ extension PostgresStore: RecentMinutesStore {
                     SELECT minute, client, sum(requests)::bigint FROM recent_rate_limited WHERE minute >= $1 GROUP BY minute, client
                     """, [.int64(firstMinute)]).rows {
                     collector.addRateLimited(minute: row.int64(0), client: row.string(1), requests: row.int64(2))
+                }
+                for row in try connection.query("""
+                    SELECT minute, bucket, sum(requests)::bigint FROM recent_latency WHERE minute >= $1 GROUP BY minute, bucket
+                    """, [.int64(firstMinute)]).rows {
+                    collector.addLatency(minute: row.int64(0), bucket: Int(row.int64(1)), requests: row.int64(2))
                 }
                 return collector.result
             }

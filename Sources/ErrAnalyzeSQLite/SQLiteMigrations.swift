@@ -243,7 +243,8 @@ public enum SQLiteMigrations {
         """,
         // 7: recent minutes (issue 14, `top` with no files): requests per minute × host × route ×
         // method × status × code, and 429s per minute × host × client (by name: the rows live an
-        // hour), of the lines stamped within the last hour of each commit (RecentMinutes); each
+        // hour), and timed requests per minute × host × duration bucket (LatencyBuckets; top's
+        // p95), of the lines stamped within the last hour of each commit (RecentMinutes); each
         // commit deletes its host's rows older than an hour.
         """
         CREATE TABLE recent_traffic (
@@ -254,6 +255,10 @@ public enum SQLiteMigrations {
         CREATE TABLE recent_rate_limited (
             minute INTEGER NOT NULL, host_id INTEGER NOT NULL, client TEXT NOT NULL, requests INTEGER NOT NULL,
             PRIMARY KEY (minute, host_id, client)
+        ) WITHOUT ROWID;
+        CREATE TABLE recent_latency (
+            minute INTEGER NOT NULL, host_id INTEGER NOT NULL, bucket INTEGER NOT NULL, requests INTEGER NOT NULL,
+            PRIMARY KEY (minute, host_id, bucket)
         ) WITHOUT ROWID;
         """,
     ]

@@ -38,6 +38,15 @@ extension SQLiteStore: RecentMinutesStore {
             ON CONFLICT (minute, host_id, client) DO UPDATE SET requests = requests + excluded.requests
             """)
         for row in clients { try upsertClient.bind([Int64(row.minute), host, row.client, row.requests]).run() }
+
+        let upsertLatency = try connection.prepare("""
+            INSERT INTO recent_latency (minute, host_id, bucket, requests) VALUES (?, ?, ?, ?)
+            ON CONFLICT (minute, host_id, bucket) DO UPDATE SET requests = requests + excluded.requests
+            """)
+        for (key, count) in recent.latency.sorted(by: { ($0.key.minute, $0.key.bucket) < ($1.key.minute, $1.key.bucket) }) {
+            upsertLatency.bindIntegers(Int64(key.minute), host, Int64(key.bucket), count.requests)
+            try upsertLatency.run()
+        }
     }
 
     /// Deletes this host's recent rows older than the retention before `now` (seconds since
@@ -47,12 +56,14 @@ extension SQLiteStore: RecentMinutesStore {
         let host = try hostID()
         try connection.prepare("DELETE FROM recent_traffic WHERE minute < ? AND host_id = ?").bind([oldest, host]).run()
         try connection.prepare("DELETE FROM recent_rate_limited WHERE minute < ? AND host_id = ?").bind([oldest, host]).run()
+        try connection.prepare("DELETE FROM recent_latency WHERE minute < ? AND host_id = ?").bind([oldest, host]).run()
     }
 
     /// Every host's recent rows before `minute` (`prune`: their route ids may be removed).
     func pruneRecentMinutes(before minute: Int64) throws {
         try connection.prepare("DELETE FROM recent_traffic WHERE minute < ?").bind([minute]).run()
         try connection.prepare("DELETE FROM recent_rate_limited WHERE minute < ?").bind([minute]).run()
+        try connection.prepare("DELETE FROM recent_latency WHERE minute < ?").bind([minute]).run()
     }
 
     public func recentMinutes(since firstMinute: Int64) throws -> [LiveMinute] {
@@ -75,6 +86,11 @@ extension SQLiteStore: RecentMinutesStore {
                     SELECT minute, client, sum(requests) FROM recent_rate_limited WHERE minute >= ? GROUP BY minute, client
                     """).bind([firstMinute]).forEachRow { row in
                     collector.addRateLimited(minute: row.int(0), client: row.string(1), requests: row.int(2))
+                }
+                try connection.prepare("""
+                    SELECT minute, bucket, sum(requests) FROM recent_latency WHERE minute >= ? GROUP BY minute, bucket
+                    """).bind([firstMinute]).forEachRow { row in
+                    collector.addLatency(minute: row.int(0), bucket: Int(row.int(1)), requests: row.int(2))
                 }
                 return collector.result
             }

@@ -1,3 +1,4 @@
+import ErrAnalyzeKit
 import Foundation
 import Testing
 
@@ -119,6 +120,19 @@ import Testing
         try h.write("two.log", Data(second.text.utf8))
         #expect(try h.run(["ingest", "--quiet", h.path("two.log")]).status == 0)
         #expect(pane.waitFor { TopDashboardTests.shownRequests($0) == first.requests + second.requests }, "\(pane.screen)")
+        #expect(!pane.screen.contains("p95"), "no durations logged yet: \(pane.screen)")
+
+        // Then JSON lines with durations, 90 fast and 10 slow: the window's p95 is slow.
+        let now = Int(Date().timeIntervalSince1970)
+        let stamp = ISO8601DateFormatter()
+        let timed = (0..<100).map { i in
+            "{\"time\":\"\(stamp.string(from: Date(timeIntervalSince1970: TimeInterval(now - i))))\",\"method\":\"GET\",\"path\":\"/v3/t\",\"status\":200,\"duration_ms\":\(i < 10 ? 900 : 20)}"
+        }
+        try h.write("three.jsonl", Data((timed.joined(separator: "\n") + "\n").utf8))
+        #expect(try h.run(["ingest", "--quiet", h.path("three.jsonl")]).status == 0)
+        let p95 = "p95 " + DurationText.human(LatencyBuckets.representative(of: LatencyBuckets.bucket(ofMicros: 900_000)))
+        #expect(pane.waitFor { TopDashboardTests.shownRequests($0) == first.requests + second.requests + 100 && $0.contains(p95) },
+                "\(p95): \(pane.screen)")
         try pane.send("q")
         #expect(pane.waitFor { $0.contains("EXITED 0") && TopDashboardTests.sttyAnswered($0) }, "\(pane.screen)")
         #expect(pane.screen.split(separator: "\n").contains("echo"), "the terminal echoes again: \(pane.screen)")

@@ -155,6 +155,20 @@ import Testing
         let a = lines(400, seed: 5, secondsAgo: 3000, to: 0), b = lines(300, seed: 6, secondsAgo: 900, to: 0)
         try S.write(a.map(\.text), to: folder + "/a.log")
         try S.write(b.map(\.text), to: folder + "/b.log")
+        // JSON lines with durations: the minutes' histograms (top's p95).
+        let now = Self.wallClock
+        let timed: [(time: Int64, micros: Int64)] = (0..<300).map { (i: Int) -> (time: Int64, micros: Int64) in
+            let ago = Int64((i * 11) % 1700), micros = Int64((i * 7919) % 2_000_000)
+            return (now - ago, micros)
+        }
+        let stamp = ISO8601DateFormatter()
+        let json: [String] = timed.map { (t: (time: Int64, micros: Int64)) -> String in
+            let time = stamp.string(from: Date(timeIntervalSince1970: TimeInterval(t.time)))
+            return "{\"time\":\"\(time)\",\"method\":\"GET\",\"path\":\"/v2/x\",\"status\":200,\"duration_us\":\(t.micros)}"
+        }
+        try S.write(json, to: folder + "/c.jsonl")
+        var expectedLatency: [String: Int64] = [:]
+        for t in timed { expectedLatency["\(t.time / 60) \(LatencyBuckets.bucket(ofMicros: t.micros))", default: 0] += 1 }
         var results: [[LiveMinute]] = []
         for kind in Kind.allCases {
             let opened = try Opened(kind)
@@ -162,8 +176,13 @@ import Testing
             let web1 = try opened.store(host: "web-1"), web2 = try opened.store(host: "web-2")
             ingest([folder + "/a.log"], into: web1)
             ingest([folder + "/b.log"], into: web2)
+            ingest([folder + "/c.jsonl"], into: web1)
             let minutes = try recent(web1)
+            var latency: [String: Int64] = [:]
+            for minute in minutes { for (bucket, n) in minute.latency { latency["\(minute.minute) \(bucket)", default: 0] += n } }
+            #expect(latency == expectedLatency, "\(kind): every timed line once, in its minute and bucket")
             var both = expected(a, host: "web-1")
+            for t in timed { both.byStatus["\(t.time / 60) web-1 200", default: 0] += 1 }
             let second = expected(b, host: "web-2")
             both.byStatus.merge(second.byStatus, uniquingKeysWith: +)
             both.rateLimited.merge(second.rateLimited, uniquingKeysWith: +)

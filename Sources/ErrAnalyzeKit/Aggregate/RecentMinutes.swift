@@ -3,7 +3,8 @@ import Glibc
 /// The last hour of traffic per minute of request time, counted at ingest beside the hourly
 /// aggregates, for `erranalyze top` with no files (the database's latest minutes, and with a
 /// fleet database the whole fleet's): requests per minute × route × method × status × code,
-/// and 429 responses per minute × client.
+/// 429 responses per minute × client, and the durations of timed requests per minute ×
+/// `LatencyBuckets` bucket (`top`'s p95).
 ///
 /// Only lines stamped at or after `floor` (the step's wall clock less `retentionSeconds`)
 /// count here: a cron ingest of old logs pays one integer comparison per line and writes no
@@ -29,6 +30,8 @@ public struct RecentMinutes {
     /// 429 responses per minute and client (ids in `clientNames`).
     public private(set) var rateLimited = CounterTable<RecentClientKey, RecentCount>(capacity: 16)
     public private(set) var clientNames = ByteInterner(capacity: 16)
+    /// Timed requests per minute and duration bucket.
+    public private(set) var latency = CounterTable<RecentLatencyKey, RecentCount>(capacity: 16)
     private var otherClientID: Int32 = -1
 
     /// A tally of the lines stamped within `retentionSeconds` of `now` (seconds since the
@@ -38,21 +41,25 @@ public struct RecentMinutes {
         ceiling = now + Self.retentionSeconds
     }
 
-    public var isEmpty: Bool { traffic.isEmpty && rateLimited.isEmpty }
+    public var isEmpty: Bool { traffic.isEmpty && rateLimited.isEmpty && latency.isEmpty }
 
     public static func minute(of time: Int64) -> Int32 {
         Int32(truncatingIfNeeded: time >= 0 ? time / 60 : (time - 59) / 60)
     }
 
     /// Counts one recent request (the caller has checked `time >= floor`), with its
-    /// aggregate's ids; `client` only matters for a 429.
+    /// aggregate's ids; `client` only matters for a 429, `durationMicros` when ≥ 0 (logged).
     @inline(__always)
     public mutating func add(time: Int64, route: Int32, method: Int32, status: Int16, code: Int32,
-                             client: UnsafeRawBufferPointer) {
+                             client: UnsafeRawBufferPointer, durationMicros: Int64 = -1) {
         guard time < ceiling else { return }
         let minute = Self.minute(of: time)
         traffic.add(RecentKey(minute: minute, route: route, method: method, status: status, code: code), RecentCount(requests: 1))
         if status == 429 && client.count > 0 { addRateLimited(minute: minute, client: client, RecentCount(requests: 1)) }
+        if durationMicros >= 0 {
+            let bucket = UInt16(truncatingIfNeeded: LatencyBucketIndex.shared.bucket(durationMicros))
+            latency.add(RecentLatencyKey(minute: minute, bucket: bucket), RecentCount(requests: 1))
+        }
     }
 
     private mutating func addRateLimited(minute: Int32, client: UnsafeRawBufferPointer, _ count: RecentCount) {
@@ -78,6 +85,7 @@ public struct RecentMinutes {
             if key.code != TrafficKey.noCode { moved.code = Int32(codes[Int(key.code)]) }
             traffic.add(moved, count)
         }
+        for (key, count) in other.latency { latency.add(key, count) }
         for (key, count) in other.rateLimited {
             other.clientNames.bytes(Int(key.client)).withUnsafeBytes { addRateLimited(minute: key.minute, client: $0, count) }
         }
@@ -122,6 +130,17 @@ public struct RecentClientKey: Hashable, Sendable, CounterKey {
     @inline(__always)
     public var counterHash: UInt64 {
         mixCounterHash(UInt64(UInt32(bitPattern: minute)), UInt64(UInt32(bitPattern: client)))
+    }
+}
+
+public struct RecentLatencyKey: Hashable, Sendable, CounterKey {
+    public var minute: Int32
+    /// `LatencyBuckets` bucket.
+    public var bucket: UInt16
+
+    @inline(__always)
+    public var counterHash: UInt64 {
+        mixCounterHash(UInt64(UInt32(bitPattern: minute)), UInt64(bucket))
     }
 }
 

@@ -84,7 +84,8 @@ public struct TrafficAggregate {
                         LatencyCount(requests: 1))
         }
         if ts >= recent.floor {
-            recent.add(time: ts, route: key.route, method: key.method, status: key.status, code: code, client: record.client)
+            recent.add(time: ts, route: key.route, method: key.method, status: key.status, code: code, client: record.client,
+                       durationMicros: record.durationMicros)
         }
 
         if record.status >= 400 && record.client.count > 0 {

@@ -60,6 +60,7 @@ public enum RecentMinutesRules {
     public struct Collector {
         private var rows: [(minute: Int64, key: LiveMinute.Key, requests: Int64)] = []
         private var clients: [(minute: Int64, client: String, requests: Int64)] = []
+        private var latency: [(minute: Int64, bucket: Int, requests: Int64)] = []
 
         public init() {}
 
@@ -70,6 +71,10 @@ public enum RecentMinutesRules {
 
         public mutating func addRateLimited(minute: Int64, client: String, requests: Int64) {
             clients.append((minute, client, requests))
+        }
+
+        public mutating func addLatency(minute: Int64, bucket: Int, requests: Int64) {
+            latency.append((minute, bucket, requests))
         }
 
         public var result: [LiveMinute] {
@@ -85,6 +90,7 @@ public enum RecentMinutesRules {
             for row in orderedClients {
                 minutes[row.minute, default: LiveMinute(minute: row.minute)].addRateLimited(client: row.client, count: row.requests)
             }
+            for row in latency { minutes[row.minute, default: LiveMinute(minute: row.minute)].addLatency(bucket: row.bucket, count: row.requests) }
             return minutes.keys.sorted().map { minutes[$0]! }
         }
     }

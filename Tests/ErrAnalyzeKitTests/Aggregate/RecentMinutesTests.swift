@@ -25,6 +25,7 @@ import TestSupport
                             record.status = r.status
                             record.errorCode = c
                             record.client = cl
+                            record.durationMicros = r.durationMicros
                             a.add(record)
                         }
                     }
@@ -147,5 +148,29 @@ import TestSupport
         #expect(byName == ["c0": 1, "c9": 10, "c8": 9, RecentMinutes.otherClient: (2...8).reduce(0, +)])
         #expect(rows.allSatisfy { $0.minute == minute })
         #expect(rows.map(\.requests).reduce(0, +) == (1...10).reduce(0, +))
+    }
+
+    @Test func durationsOfRecentRequestsAreCountedPerMinuteAndBucketAndMerge() {
+        var rng = SeededGenerator(seed: 9)
+        let input = (0..<2000).map { i in
+            TestRequest(time: Self.now - 5400 + Int64(i) * 3, method: "GET", path: "/a", status: 200,
+                        durationMicros: i % 10 == 0 ? -1 : Int64.random(in: 0...3_000_000, using: &rng))
+        }
+        var expected: [String: Int64] = [:]
+        for r in input where r.time >= Self.now - 3600 && r.durationMicros >= 0 {
+            expected["\(r.time / 60) \(LatencyBuckets.bucket(ofMicros: r.durationMicros))", default: 0] += 1
+        }
+        func buckets(_ a: TrafficAggregate) -> [String: Int64] {
+            var out: [String: Int64] = [:]
+            for (k, v) in a.recent.latency { out["\(k.minute) \(k.bucket)", default: 0] += v.requests }
+            return out
+        }
+        #expect(!expected.isEmpty)
+        #expect(buckets(counted(input)) == expected)
+        var merged = TrafficAggregate()
+        merged.recent = RecentMinutes(now: Self.now)
+        merged.merge(counted(Array(input[1000...])))
+        merged.merge(counted(Array(input[..<1000])))
+        #expect(buckets(merged) == expected)
     }
 }

@@ -80,4 +80,50 @@ import Testing
         #expect(fifteen.routes.map(\.route) == ["/v1/items/{id}"])
         #expect(fifteen.hosts.map(\.host) == ["web-1"])
     }
+
+    @Test func theWindowsP95ComesFromItsMinutesDurationsAndIsShownWithTheTotals() {
+        let store = FakeStore()
+        let fast = LatencyBuckets.bucket(ofMicros: 20_000), slow = LatencyBuckets.bucket(ofMicros: 900_000)
+        var current = minute(0, host: "web-1", status: 200, count: 100)
+        current.addLatency(bucket: fast, count: 90)
+        current.addLatency(bucket: slow, count: 10)
+        var older = minute(-10, host: "web-1", status: 200, count: 1000)
+        older.addLatency(bucket: slow, count: 1000)   // outside a 5-minute window
+        store.minutes = [older, current]
+        let feed = LiveDatabaseFeed(now: Self.now) { store }
+        feed.refresh(now: Self.now)
+        let five = feed.view.snapshot(windowMinutes: 5, now: Self.now)
+        #expect(five.p95Micros == LatencyBuckets.representative(of: slow), "the 95th of 100 is among the 10 slow ones")
+        let fifteen = feed.view.snapshot(windowMinutes: 15, now: Self.now)
+        #expect(fifteen.p95Micros == LatencyBuckets.representative(of: slow))
+        store.minutes = [current.replacingLatency(bucket: slow, count: 4)]
+        feed.refresh(now: Self.now)
+        let mostlyFast = feed.view.snapshot(windowMinutes: 5, now: Self.now)
+        #expect(mostlyFast.p95Micros == LatencyBuckets.representative(of: fast), "90 fast and 4 slow: the 90th of 94 is fast")
+        #expect(feed.view.snapshot(windowMinutes: 5, now: Self.now, filter: LiveFilter("5xx")).p95Micros == nil,
+                "durations are not kept per route or status: no p95 under a filter")
+
+        let lines = LiveScreenLayout.lines(five, state: LiveScreenState(windowMinutes: 5, filter: ""), width: 120, height: 30,
+                                           now: Self.now, source: "database db.sqlite", unicode: true)
+        let totals = lines[1].map(\.text).joined()
+        #expect(totals.contains("p95 " + DurationText.human(LatencyBuckets.representative(of: slow))), "\(totals)")
+        store.minutes = [minute(0, host: "web-1", status: 200, count: 5)]
+        feed.refresh(now: Self.now)
+        let untimed = feed.view.snapshot(windowMinutes: 5, now: Self.now)
+        #expect(untimed.p95Micros == nil)
+        let plain = LiveScreenLayout.lines(untimed, state: LiveScreenState(windowMinutes: 5, filter: ""), width: 120, height: 30,
+                                           now: Self.now, source: "database db.sqlite", unicode: true)
+        #expect(!plain[1].map(\.text).joined().contains("p95"), "no durations logged: no p95")
+    }
+}
+
+extension LiveMinute {
+    /// A copy with `count` durations in `bucket` (the others as they were).
+    func replacingLatency(bucket: Int, count: Int64) -> LiveMinute {
+        var copy = LiveMinute(minute: minute)
+        for (key, n) in requests { copy.add(key, requests: n) }
+        for (b, n) in latency where b != bucket { copy.addLatency(bucket: b, count: n) }
+        copy.addLatency(bucket: bucket, count: count)
+        return copy
+    }
 }
