@@ -78,6 +78,12 @@ import Testing
         #expect(quiet.status == 0, "\(quiet.stderr)")
         #expect(quiet.stdout.contains("no requests in the database's last 30 minutes"), "\(quiet.stdout)")
 
+        // A server that cannot be reached: said with its password hidden, and tried again.
+        let unreachable = try h.run(["top", "--count", "1", "--db", "postgresql://ops:Secret-Pw-9@127.0.0.1:1/fleet"])
+        #expect(unreachable.status == 0, "\(unreachable.stderr)")
+        #expect(unreachable.stdout.contains("postgresql://ops:****@127.0.0.1:1/fleet"), "\(unreachable.stdout)")
+        #expect(!(unreachable.stdout + unreachable.stderr).contains("Secret-Pw-9"), "the password is never printed")
+
         #expect(try h.run(["top", "--ingest"]).status == 2, "--ingest needs files")
         #expect(try h.run(["top", "--host", "web-1"]).status == 2, "--host names the files' host")
     }
