@@ -109,6 +109,15 @@ import Testing
         #expect(fiveHundreds.status == 0, "\(fiveHundreds.stderr)")
         #expect(Self.lastLine(fiveHundreds.stdout).dropFirst().first.flatMap { Int($0) } == a.serverErrors + b.serverErrors,
                 "\(fiveHundreds.stdout)")
+
+        // The dashboard: the fleet's totals, and both hosts in the hosts panel (key 3).
+        guard TopDashboardTests.haveTmux else { return }
+        let pane = try TopDashboardTests.Pane(TopDashboardTests.command("--db \"\(server.uri)\""))
+        #expect(pane.waitFor { TopDashboardTests.shownRequests($0) == a.requests + b.requests }, "\(pane.screen)")
+        try pane.send("3")
+        #expect(pane.waitFor { $0.contains("api-a") && $0.contains("api-b") }, "\(pane.screen)")
+        try pane.send("q")
+        #expect(pane.waitFor { $0.contains("EXITED 0") }, "\(pane.screen)")
     }
 
     @Test func theDashboardShowsTheDatabaseAndUpdatesWhenAnIngestCommits() throws {

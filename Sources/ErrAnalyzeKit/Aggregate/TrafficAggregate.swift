@@ -83,13 +83,14 @@ public struct TrafficAggregate {
                                    bucket: UInt16(truncatingIfNeeded: latencyBuckets.bucket(record.durationMicros))),
                         LatencyCount(requests: 1))
         }
-        if ts >= recent.floor {
-            recent.add(time: ts, route: key.route, method: key.method, status: key.status, code: code, client: record.client,
-                       durationMicros: record.durationMicros)
-        }
 
         if record.status >= 400 && record.client.count > 0 {
             clients.add(hour: hour, client: record.client, ClientCounts(errors: 1, rateLimited: record.status == 429 ? 1 : 0))
+        }
+        // Lines of the last hour, also by minute (`top` on the database): one comparison otherwise.
+        if ts >= recent.floor {
+            recent.add(time: ts, route: key.route, method: key.method, status: key.status, code: code, client: record.client,
+                       durationMicros: record.durationMicros)
         }
     }
 
@@ -160,8 +161,8 @@ public struct TrafficAggregate {
             moved.method = Int32(methodMap[Int(key.method)])
             latency.add(moved, counts)
         }
-        recent.merge(other.recent, routes: routeMap, methods: methodMap, codes: codeMap)
         clients.merge(other.clients)
+        recent.merge(other.recent, routes: routeMap, methods: methodMap, codes: codeMap)
         malformed.merge(other.malformed, lineOffset: lines)
         lines += other.lines
         requests += other.requests
