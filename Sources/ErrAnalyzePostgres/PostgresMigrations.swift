@@ -286,6 +286,28 @@ public enum PostgresMigrations {
         SELECT erranalyze_ensure_partitions(array_agg(first_hour)) FROM erranalyze_partitions WHERE parent = 'traffic';
         COMMENT ON TABLE latency IS 'erranalyze: requests per hour, host, route, method, status and duration bucket (layout in erranalyze_meta.latency_layout; docs/reports.md)';
         """,
+        // 3: recent minutes (issue 14, `top` with no files: the fleet's live view), as SQLite's
+        // migration 7: requests per minute × host × route × method × status × code, and 429s per
+        // minute × host × client (by name: the rows live an hour), and timed requests per minute
+        // × host × duration bucket (top's p95), of the lines stamped within the last hour of
+        // each commit; each commit deletes its host's rows older than an hour.
+        // Small and short-lived: plain tables, keyed by minute first.
+        """
+        CREATE TABLE recent_traffic (
+            minute integer NOT NULL, host_id integer NOT NULL, route_id integer NOT NULL, method_id integer NOT NULL,
+            status integer NOT NULL, code_id integer NOT NULL, requests bigint NOT NULL,
+            PRIMARY KEY (minute, host_id, route_id, method_id, status, code_id)
+        );
+        CREATE TABLE recent_rate_limited (
+            minute integer NOT NULL, host_id integer NOT NULL, client text NOT NULL, requests bigint NOT NULL,
+            PRIMARY KEY (minute, host_id, client)
+        );
+        CREATE TABLE recent_latency (
+            minute integer NOT NULL, host_id integer NOT NULL, bucket integer NOT NULL, requests bigint NOT NULL,
+            PRIMARY KEY (minute, host_id, bucket)
+        );
+        COMMENT ON TABLE recent_traffic IS 'erranalyze: requests per minute of the last hour, host, route, method, status and code (docs/live.md)';
+        """,
     ]
 
     /// The schema version this build writes.

@@ -43,6 +43,7 @@ extension PostgresStore {
                                          [.int64(hostID), .int64(c.now)])
                     let fileID = try advanceLedger(c)
                     try writeAggregate(c.aggregate, fileID: fileID)
+                    try pruneRecentMinutes(now: c.now)
                     beforeCommit?()
                     return fileID
                 }
@@ -183,6 +184,8 @@ extension PostgresStore {
         try connection.addSums(monthly)
         try connection.addSums(statuses)
         try writeLatency(a, route: { pair in routeIDs[kept[pair]! ? routeName(pair.route) : TrafficAggregate.otherRoute]! }, methodIDs: methodIDs)
+        try writeRecentMinutes(a.recent, route: { pair in kept[pair].map { routeIDs[$0 ? routeName(pair.route) : TrafficAggregate.otherRoute]! } },
+                               methodIDs: methodIDs, codeIDs: codeIDs)
         try writeClients(a.clients)
         try writeMalformed(a, fileID: fileID)
     }

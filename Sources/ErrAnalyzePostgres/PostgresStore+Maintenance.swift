@@ -89,6 +89,7 @@ extension PostgresStore {
                 for table in ["traffic", "status_hourly", "client_errors", "latency", "latency_hourly"] {
                     try connection.execute("DELETE FROM \(table) WHERE \(hourFilter)")
                 }
+                try self.pruneRecentMinutes(before: Int64(beforeHour) * 60, on: connection)
                 try self.pruneDailyRollup(beforeHour: Int64(beforeHour), on: connection)
                 try self.pruneMonthlyRollup(beforeHour: Int64(beforeHour), on: connection)
                 try self.pruneLatencyDaily(beforeHour: Int64(beforeHour), on: connection)

@@ -239,6 +239,26 @@ public enum SQLiteMigrations {
         CREATE TABLE latency_layout (version INTEGER NOT NULL);
         INSERT INTO latency_layout (version) VALUES (\(LatencyBuckets.layoutVersion));
         """,
+        // 7: recent minutes (issue 14, `top` with no files): requests per minute × host × route ×
+        // method × status × code, and 429s per minute × host × client (by name: the rows live an
+        // hour), and timed requests per minute × host × duration bucket (LatencyBuckets; top's
+        // p95), of the lines stamped within the last hour of each commit (RecentMinutes); each
+        // commit deletes its host's rows older than an hour.
+        """
+        CREATE TABLE recent_traffic (
+            minute INTEGER NOT NULL, host_id INTEGER NOT NULL, route_id INTEGER NOT NULL, method_id INTEGER NOT NULL,
+            status INTEGER NOT NULL, code_id INTEGER NOT NULL, requests INTEGER NOT NULL,
+            PRIMARY KEY (minute, host_id, route_id, method_id, status, code_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE recent_rate_limited (
+            minute INTEGER NOT NULL, host_id INTEGER NOT NULL, client TEXT NOT NULL, requests INTEGER NOT NULL,
+            PRIMARY KEY (minute, host_id, client)
+        ) WITHOUT ROWID;
+        CREATE TABLE recent_latency (
+            minute INTEGER NOT NULL, host_id INTEGER NOT NULL, bucket INTEGER NOT NULL, requests INTEGER NOT NULL,
+            PRIMARY KEY (minute, host_id, bucket)
+        ) WITHOUT ROWID;
+        """,
     ]
 
     /// Steps SQL cannot do, run after the SQL of the migration of the same index.

@@ -95,6 +95,7 @@ extension SQLiteStore {
                 try self.pruneDailyRollup(beforeHour: Int64(beforeHour))
                 try self.pruneLatency(beforeHour: Int64(beforeHour))
                 try self.connection.execute("DELETE FROM client_errors WHERE \(hourFilter)")
+                try self.pruneRecentMinutes(before: Int64(beforeHour) * 60)
                 try self.connection.execute("DELETE FROM malformed WHERE file_id IN (\(oldFiles))")
                 try self.connection.execute("DELETE FROM malformed_samples WHERE file_id IN (\(oldFiles))")
                 for (table, column, source) in [("routes", "route_id", "traffic"), ("methods", "method_id", "traffic"),

@@ -240,6 +240,7 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
                 let entryID = try advanceLedger(checkpoint)
                 try connection.prepare("UPDATE hosts SET last_commit = ? WHERE id = ?").bind([checkpoint.now, try hostID()]).run()
                 try writeAggregate(checkpoint.aggregate, fileID: entryID)
+                try pruneRecentMinutes(now: checkpoint.now)
                 beforeCommit?()
                 return entryID
             }
@@ -353,6 +354,7 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
         try writeLatencyRollups(rows.enumerated().map { i, row in
             LatencyRowRef(hour: row.hour, route: row.route, method: row.method, status: row.status, row: Int32(i))
         }, histograms, host: host)
+        try writeRecentMinutes(a.recent, routeIDs: routeIDs, methodIDs: methodIDs, codeIDs: codeIDs, host: host)
         try writeClients(a.clients)
         let upsertMalformed = try connection.prepare("""
             INSERT INTO malformed (file_id, reason, count) VALUES (?, ?, ?)

@@ -13,7 +13,9 @@ struct TopCommand: ParsableCommand {
         With files (or quoted patterns, re-expanded as it runs), it follows them
         as `ingest --follow` does, through rotations, and counts what is written
         after it starts, in memory: nothing is written (--ingest also commits to
-        the database). With -, it reads standard input.
+        the database). With -, it reads standard input. With no files, it shows
+        the database's latest minutes (--db; a PostgreSQL database: every host
+        of the fleet), read again every interval.
 
         On a terminal it is a full-screen dashboard (q quits, p pauses, Tab and
         1-4 switch panels, w the window, / filters, s sorts; docs/live.md).
@@ -23,6 +25,7 @@ struct TopCommand: ParsableCommand {
           erranalyze top "/var/log/nginx/access.log*"
           tail -F /var/log/nginx/access.log | erranalyze top -
           erranalyze top --count 10 /var/log/nginx/access.log > minute.txt
+          erranalyze top --db postgresql://report@db.internal/erranalyze
         """
     )
 
@@ -54,9 +57,8 @@ struct TopCommand: ParsableCommand {
     var host: String?
 
     func validate() throws {
-        if files.isEmpty {
-            throw ValidationError("name files or quoted patterns to follow, or - for standard input (the database view needs per-minute rows, which this build does not keep yet)")
-        }
+        if files.isEmpty && ingest { throw ValidationError("--ingest follows files: name them (with no files, top shows the database)") }
+        if files.isEmpty && host != nil { throw ValidationError("--host names whose files these are: with no files, top shows every host of the database") }
         if files.contains("-") && files.count > 1 { throw ValidationError("- (standard input) cannot be mixed with files") }
         if files.contains("-") && ingest { throw ValidationError("--ingest follows files, not standard input (use ingest - for that)") }
         if !LiveView.windows.contains(window) { throw ValidationError("--window must be 1, 5 or 15") }
@@ -69,6 +71,7 @@ struct TopCommand: ParsableCommand {
     }
 
     func run() throws {
+        if files.isEmpty { return try runDatabaseView() }
         IngestCommand.fixMmapThreshold(1 << 20)
         let seconds = try IngestCommand.parseInterval(interval)
         let now = { Int64(Date().timeIntervalSince1970) }

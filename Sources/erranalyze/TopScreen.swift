@@ -9,7 +9,7 @@ import Foundation
 enum TopScreen {
     /// Runs until `q`, a stop request, or `count` refreshes; the view is refreshed every `interval`.
     static func run(view: LiveView, state initial: LiveScreenState, interval: Double, count: Int?, source: String,
-                    stop: FollowStop, failures: FailureList) {
+                    stop: FollowStop, failures: FailureList, notice: (() -> String?)? = nil) {
         setlocale(LC_ALL, "")
         let unicode = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
         let colour = (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
@@ -57,6 +57,7 @@ enum TopScreen {
             if Date().timeIntervalSince(lastDraw) >= interval {
                 lastDraw = Date()
                 if let failure = failures.take().last { message = failure }
+                if let notice { message = notice() }
                 if !state.paused || shown == nil {
                     shown = view.snapshot(windowMinutes: state.windowMinutes, now: Int64(Date().timeIntervalSince1970),
                                           filter: state.filter, sort: state.sort)

@@ -8,7 +8,7 @@ import Testing
         let result = try h.run(["--version"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("erranalyze 0."), "\(result.stdout)")
-        #expect(result.stdout.contains("database schema 6"), "\(result.stdout)")
+        #expect(result.stdout.contains("database schema 7; PostgreSQL schema 3"), "\(result.stdout)")
     }
 
     @Test func helpListsEverySubcommand() throws {

@@ -22,7 +22,7 @@ import Testing
         let h = try Self.makeDatabase()
         let text = try h.run(["status"])
         #expect(text.status == 0, "\(text.stderr)")
-        for expected in ["Database", h.db, "schema 6", "Last ingest", "Files        2 files", "10,002 lines", "10,000 requests", "2 malformed",
+        for expected in ["Database", h.db, "schema 7", "Last ingest", "Files        2 files", "10,002 lines", "10,000 requests", "2 malformed",
                          h.path("access.log"), "\(h.path("access.log.1.gz")) (gzip)", "combined", "2015-05-17 10:05", "2015-05-20 21:05",
                          "Malformed lines by reason", "binary_data", "e.g. \(h.path("access.log")) line 3002",
                          "Data         2015-05-17T10:00:00Z to 2015-05-20T21:59:59Z"] {

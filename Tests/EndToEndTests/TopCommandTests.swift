@@ -72,7 +72,7 @@ import Testing
         let h = try Harness()
         let window = try h.run(["top", "--window", "7", h.path("a.log")])
         #expect(window.status == 2 && window.stderr.contains("--window"), "\(window.stderr)")
-        let none = try h.run(["top"])
-        #expect(none.status == 2, "\(none.stderr)")
+        let none = try h.run(["top", "--ingest"])
+        #expect(none.status == 2, "--ingest with no files: \(none.stderr)")
     }
 }

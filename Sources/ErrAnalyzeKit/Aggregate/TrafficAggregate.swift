@@ -12,6 +12,8 @@ public struct TrafficAggregate {
     public private(set) var latency = LatencyTally()
     /// Errors per hour and client, at most `maxClients` of them named (see `ClientTally`).
     public private(set) var clients: ClientTally
+    /// The requests of the last hour by minute (`RecentMinutes`), for `top` on the database.
+    public var recent = RecentMinutes()
     public var malformed = MalformedTally()
     /// Lines seen, including malformed and skipped ones.
     public private(set) var lines: Int64 = 0
@@ -80,6 +82,11 @@ public struct TrafficAggregate {
 
         if record.status >= 400 && record.client.count > 0 {
             clients.add(hour: hour, client: record.client, ClientCounts(errors: 1, rateLimited: record.status == 429 ? 1 : 0))
+        }
+        // Lines of the last hour, also by minute (`top` on the database): one comparison otherwise.
+        if ts >= recent.floor {
+            recent.add(time: ts, route: key.route, method: key.method, status: key.status, code: code, client: record.client,
+                       durationMicros: record.durationMicros)
         }
     }
 
@@ -153,6 +160,7 @@ public struct TrafficAggregate {
             latency.merge(other.latency, rowMap: rowMap)
         }
         clients.merge(other.clients)
+        recent.merge(other.recent, routes: routeMap, methods: methodMap, codes: codeMap)
         malformed.merge(other.malformed, lineOffset: lines)
         lines += other.lines
         requests += other.requests

@@ -15,7 +15,7 @@ import TestSupport
 
     @Test func onlyNonEmptyBucketsAreStoredAndTheyAddUpAcrossSteps() throws {
         let store = try SQLiteStore(path: temporaryDatabase(), host: "web-1")
-        #expect(try store.schemaVersion() == 6)
+        #expect(try store.schemaVersion() == SQLiteMigrations.currentVersion)
         #expect(try store.latencyLayoutVersion() == LatencyBuckets.layoutVersion)
         let first = timed(100, start: reportDay, path: "/a") { _ in 20_000 }          // one bucket
         let second = timed(50, start: reportDay + 1800, path: "/a") { _ in 20_000 }
@@ -106,7 +106,7 @@ import TestSupport
             INSERT INTO status_hourly VALUES (\(hour), 1, 200, 40);
             """)
         let store = try SQLiteStore(path: path, host: "web-1")
-        #expect(try store.schemaVersion() == 6)
+        #expect(try store.schemaVersion() == SQLiteMigrations.currentVersion)
         var report = try ReportBuilder(store: store, classifier: Classifier()).build(ReportOptions())
         #expect(!report.latency.available)
         #expect(report.latency.note?.contains("40 requests") == true, "\(report.latency.note ?? "nil") \(report.totals.requests)")

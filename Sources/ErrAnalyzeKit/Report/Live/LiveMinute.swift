@@ -23,6 +23,9 @@ public struct LiveMinute: Sendable, Equatable {
     public var minute: Int64
     public private(set) var requests: [Key: Int64] = [:]
     public private(set) var rateLimitedClients: [String: Int64] = [:]
+    /// Timed requests per `LatencyBuckets` bucket (of every route and status: the p95 of the
+    /// totals).
+    public private(set) var latency: [Int: Int64] = [:]
 
     /// Rows kept before further routes count as `(other)`, and clients kept: a scanner
     /// requesting random URLs cannot grow memory.
@@ -51,7 +54,13 @@ public struct LiveMinute: Sendable, Equatable {
         rateLimitedClients[name, default: 0] += count
     }
 
+    public mutating func addLatency(bucket: Int, count: Int64) {
+        guard count != 0 else { return }
+        latency[bucket, default: 0] += count
+    }
+
     public mutating func merge(_ other: LiveMinute) {
+        for (bucket, count) in other.latency { addLatency(bucket: bucket, count: count) }
         for (key, count) in other.requests { add(key, requests: count) }
         for (client, count) in other.rateLimitedClients { addRateLimited(client: client, count: count) }
     }
@@ -66,5 +75,7 @@ public struct LiveMinute: Sendable, Equatable {
         aggregate.clients.forEachNamed { _, client, counts in
             if counts.rateLimited > 0 { addRateLimited(client: String(decoding: client, as: UTF8.self), count: counts.rateLimited) }
         }
+        // Durations of the step's lines of the last hour (RecentMinutes): live traffic is.
+        for (key, count) in aggregate.recent.latency { addLatency(bucket: Int(key.bucket), count: count.requests) }
     }
 }

@@ -40,6 +40,7 @@ public struct LiveScreenLayout {
             Segment(text: "Errors \(group(snapshot.errors)) (\(String(format: "%.1f", snapshot.errorsPerSecond))/s)   ", style: snapshot.errors > 0 ? .warning : .normal),
             Segment(text: "Error rate \(rate)", style: snapshot.errorRate >= 0.05 ? .alert : snapshot.errors > 0 ? .warning : .good),
         ])
+        if let p95 = snapshot.p95Micros { lines[lines.count - 1].append(Segment(text: "   p95 \(DurationText.human(p95))", style: .normal)) }
         let spark = sparkline(snapshot.sparkline, unicode: unicode)
         lines.append([Segment(text: "requests/min " + spark.requests, style: .normal)])
         lines.append([Segment(text: "errors/min   " + spark.errors, style: snapshot.errors > 0 ? .warning : .dim)])

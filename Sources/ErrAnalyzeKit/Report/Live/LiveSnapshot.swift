@@ -7,6 +7,9 @@ public struct LiveSnapshot: Sendable, Equatable {
     public var seconds: Int64
     public var requests: Int64 = 0
     public var errors: Int64 = 0
+    /// The window's 95th percentile duration in microseconds, of the requests whose log gave
+    /// one; nil when none did, or under a filter (durations are not kept per route or status).
+    public var p95Micros: Int64?
     /// Requests and errors of the last 15 minutes, one point per minute, oldest first.
     public var sparkline: [SparkPoint] = []
     /// Error codes (statuses ≥ 400): new ones first, then spikes, then the rest by count.

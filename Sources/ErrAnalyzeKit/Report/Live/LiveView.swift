@@ -80,6 +80,7 @@ public final class LiveView: @unchecked Sendable {
         var hosts: [String: (Int64, Int64)] = [:]
         var clients: [String: Int64] = [:]
         var spark: [Int64: (Int64, Int64)] = [:]
+        var durations = LatencyHistogram()
         for (minuteNumber, minute) in minutes {
             let inWindow = minuteNumber > nowMinute - window && minuteNumber <= nowMinute
             let inPrevious = minuteNumber > nowMinute - 2 * window && minuteNumber <= nowMinute - window
@@ -106,8 +107,12 @@ public final class LiveView: @unchecked Sendable {
             }
             if inWindow {
                 for (client, count) in minute.rateLimitedClients { clients[client, default: 0] += count }
+                for (bucket, count) in minute.latency where bucket >= 0 && bucket < LatencyBuckets.count {
+                    durations.add(bucket: bucket, count)
+                }
             }
         }
+        snapshot.p95Micros = filter.isEmpty ? durations.percentile(0.95) : nil
         snapshot.sparkline = (0..<Self.sparklineMinutes).map { offset in
             let minute = nowMinute - Self.sparklineMinutes + 1 + offset
             let point = spark[minute] ?? (0, 0)
