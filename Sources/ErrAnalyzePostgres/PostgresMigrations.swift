@@ -153,37 +153,7 @@ public enum PostgresMigrations {
         -- that an ingest role needs only EXECUTE (creating a partition needs ownership of the
         -- parent). Call it in its own short transaction, before the ingest transaction:
         -- creating a partition locks the parent table until commit.
-        CREATE FUNCTION erranalyze_ensure_partitions(hours integer[]) RETURNS integer
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-        DECLARE
-            month timestamp;
-            parent text;
-            partition text;
-            created integer := 0;
-        BEGIN
-            FOR month IN
-                SELECT DISTINCT date_trunc('month', to_timestamp(h::bigint * 3600) AT TIME ZONE 'UTC')
-                FROM unnest(hours) AS h ORDER BY 1
-            LOOP
-                FOREACH parent IN ARRAY ARRAY['traffic', 'client_errors', 'status_hourly'] LOOP
-                    partition := parent || '_' || to_char(month, 'YYYY_MM');
-                    CONTINUE WHEN EXISTS (SELECT 1 FROM erranalyze_partitions WHERE name = partition);
-                    -- One creator at a time; look again once it is ours.
-                    PERFORM pg_advisory_xact_lock(7306086361445937410);
-                    CONTINUE WHEN EXISTS (SELECT 1 FROM erranalyze_partitions WHERE name = partition);
-                    -- Room in each page so that adding to a counter is usually a HOT update (no new
-                    -- index entry): recent hours are updated by every ingest step.
-                    EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s) WITH (fillfactor = 80)', partition, parent,
-                                   (extract(epoch FROM month) / 3600)::integer,
-                                   (extract(epoch FROM month + interval '1 month') / 3600)::integer);
-                    INSERT INTO erranalyze_partitions VALUES (partition, parent,
-                        (extract(epoch FROM month) / 3600)::integer,
-                        (extract(epoch FROM month + interval '1 month') / 3600)::integer);
-                    created := created + 1;
-                END LOOP;
-            END LOOP;
-            RETURN created;
-        END $$;
+        \(ensurePartitions(replacing: false, parents: ["traffic", "client_errors", "status_hourly"]))
 
         -- Drops the partitions that hold only hours before before_hour; returns their names.
         -- Prune's cheap part: hours of the month that remains are deleted row by row.
@@ -253,34 +223,7 @@ public enum PostgresMigrations {
             PRIMARY KEY (month, host_id, route_id, method_id, status, bucket)
         );
         INSERT INTO erranalyze_meta (key, value) VALUES ('latency_layout', '\(LatencyBuckets.layoutVersion)');
-        CREATE OR REPLACE FUNCTION erranalyze_ensure_partitions(hours integer[]) RETURNS integer
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-        DECLARE
-            month timestamp;
-            parent text;
-            partition text;
-            created integer := 0;
-        BEGIN
-            FOR month IN
-                SELECT DISTINCT date_trunc('month', to_timestamp(h::bigint * 3600) AT TIME ZONE 'UTC')
-                FROM unnest(hours) AS h ORDER BY 1
-            LOOP
-                FOREACH parent IN ARRAY ARRAY['traffic', 'client_errors', 'status_hourly', 'latency', 'latency_hourly'] LOOP
-                    partition := parent || '_' || to_char(month, 'YYYY_MM');
-                    CONTINUE WHEN EXISTS (SELECT 1 FROM erranalyze_partitions WHERE name = partition);
-                    PERFORM pg_advisory_xact_lock(7306086361445937410);
-                    CONTINUE WHEN EXISTS (SELECT 1 FROM erranalyze_partitions WHERE name = partition);
-                    EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s) WITH (fillfactor = 80)', partition, parent,
-                                   (extract(epoch FROM month) / 3600)::integer,
-                                   (extract(epoch FROM month + interval '1 month') / 3600)::integer);
-                    INSERT INTO erranalyze_partitions VALUES (partition, parent,
-                        (extract(epoch FROM month) / 3600)::integer,
-                        (extract(epoch FROM month + interval '1 month') / 3600)::integer);
-                    created := created + 1;
-                END LOOP;
-            END LOOP;
-            RETURN created;
-        END $$;
+        \(ensurePartitions(replacing: true, parents: ["traffic", "client_errors", "status_hourly", "latency", "latency_hourly"]))
         REVOKE ALL ON FUNCTION erranalyze_ensure_partitions(integer[]) FROM PUBLIC;
         -- The latency partitions of the months already stored.
         SELECT erranalyze_ensure_partitions(array_agg(first_hour)) FROM erranalyze_partitions WHERE parent = 'traffic';
@@ -317,6 +260,45 @@ public enum PostgresMigrations {
     public static let application = "erranalyze"
 
     /// The advisory lock key migrations hold (pg_advisory_xact_lock): 'errnlz' 1.
+    /// `erranalyze_ensure_partitions(hours)`: creates the missing monthly partitions of the
+    /// `parents` for the given hours. Migrations that partition another table redefine it
+    /// with the longer list (`replacing`).
+    static func ensurePartitions(replacing: Bool, parents: [String]) -> String {
+        """
+        \(replacing ? "CREATE OR REPLACE" : "CREATE") FUNCTION erranalyze_ensure_partitions(hours integer[]) RETURNS integer
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+        DECLARE
+            month timestamp;
+            parent text;
+            partition text;
+            created integer := 0;
+        BEGIN
+            FOR month IN
+                SELECT DISTINCT date_trunc('month', to_timestamp(h::bigint * 3600) AT TIME ZONE 'UTC')
+                FROM unnest(hours) AS h ORDER BY 1
+            LOOP
+                FOREACH parent IN ARRAY ARRAY[\(parents.map { "'\($0)'" }.joined(separator: ", "))] LOOP
+                    partition := parent || '_' || to_char(month, 'YYYY_MM');
+                    CONTINUE WHEN EXISTS (SELECT 1 FROM erranalyze_partitions WHERE name = partition);
+                    -- One creator at a time; look again once it is ours.
+                    PERFORM pg_advisory_xact_lock(7306086361445937410);
+                    CONTINUE WHEN EXISTS (SELECT 1 FROM erranalyze_partitions WHERE name = partition);
+                    -- Room in each page so that adding to a counter is usually a HOT update (no new
+                    -- index entry): recent hours are updated by every ingest step.
+                    EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s) WITH (fillfactor = 80)', partition, parent,
+                                   (extract(epoch FROM month) / 3600)::integer,
+                                   (extract(epoch FROM month + interval '1 month') / 3600)::integer);
+                    INSERT INTO erranalyze_partitions VALUES (partition, parent,
+                        (extract(epoch FROM month) / 3600)::integer,
+                        (extract(epoch FROM month + interval '1 month') / 3600)::integer);
+                    created := created + 1;
+                END LOOP;
+            END LOOP;
+            RETURN created;
+        END $$;
+        """
+    }
+
     static let migrationLock: Int64 = 0x6572_726E_6C7A_0001
 
     /// What a database holds, as far as erranalyze is concerned.

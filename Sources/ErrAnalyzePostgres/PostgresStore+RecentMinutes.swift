@@ -68,26 +68,15 @@ extension PostgresStore: RecentMinutesStore {
         try snapshot {
             try neutral {
                 var collector = RecentMinutesRules.Collector()
-                for row in try connection.query("""
-                    SELECT t.minute, h.name, m.value, r.value, t.status, coalesce(c.value, ''), t.requests
-                    FROM recent_traffic t
-                    JOIN hosts h ON h.id = t.host_id
-                    JOIN routes r ON r.id = t.route_id
-                    JOIN methods m ON m.id = t.method_id
-                    LEFT JOIN codes c ON c.id = t.code_id
-                    WHERE t.minute >= $1
-                    """, [.int64(firstMinute)]).rows {
+                let sql = RecentMinutesRules.readQueries(minuteParameter: "$1")
+                for row in try connection.query(sql.traffic, [.int64(firstMinute)]).rows {
                     collector.add(minute: row.int64(0), host: row.string(1), method: row.string(2), route: row.string(3),
                                   status: Int(row.int64(4)), code: row.string(5), requests: row.int64(6))
                 }
-                for row in try connection.query("""
-                    SELECT minute, client, sum(requests)::bigint FROM recent_rate_limited WHERE minute >= $1 GROUP BY minute, client
-                    """, [.int64(firstMinute)]).rows {
+                for row in try connection.query(sql.rateLimited, [.int64(firstMinute)]).rows {
                     collector.addRateLimited(minute: row.int64(0), client: row.string(1), requests: row.int64(2))
                 }
-                for row in try connection.query("""
-                    SELECT minute, bucket, sum(requests)::bigint FROM recent_latency WHERE minute >= $1 GROUP BY minute, bucket
-                    """, [.int64(firstMinute)]).rows {
+                for row in try connection.query(sql.latency, [.int64(firstMinute)]).rows {
                     collector.addLatency(minute: row.int64(0), bucket: Int(row.int64(1)), requests: row.int64(2))
                 }
                 return collector.result

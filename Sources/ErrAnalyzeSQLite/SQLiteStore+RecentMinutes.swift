@@ -70,26 +70,15 @@ extension SQLiteStore: RecentMinutesStore {
         try StoreError.neutral {
             try snapshot {
                 var collector = RecentMinutesRules.Collector()
-                try connection.prepare("""
-                    SELECT t.minute, h.name, m.value, r.value, t.status, coalesce(c.value, ''), t.requests
-                    FROM recent_traffic t
-                    JOIN hosts h ON h.id = t.host_id
-                    JOIN routes r ON r.id = t.route_id
-                    JOIN methods m ON m.id = t.method_id
-                    LEFT JOIN codes c ON c.id = t.code_id
-                    WHERE t.minute >= ?
-                    """).bind([firstMinute]).forEachRow { row in
+                let sql = RecentMinutesRules.readQueries(minuteParameter: "?")
+                try connection.prepare(sql.traffic).bind([firstMinute]).forEachRow { row in
                     collector.add(minute: row.int(0), host: row.string(1), method: row.string(2), route: row.string(3),
                                   status: Int(row.int(4)), code: row.string(5), requests: row.int(6))
                 }
-                try connection.prepare("""
-                    SELECT minute, client, sum(requests) FROM recent_rate_limited WHERE minute >= ? GROUP BY minute, client
-                    """).bind([firstMinute]).forEachRow { row in
+                try connection.prepare(sql.rateLimited).bind([firstMinute]).forEachRow { row in
                     collector.addRateLimited(minute: row.int(0), client: row.string(1), requests: row.int(2))
                 }
-                try connection.prepare("""
-                    SELECT minute, bucket, sum(requests) FROM recent_latency WHERE minute >= ? GROUP BY minute, bucket
-                    """).bind([firstMinute]).forEachRow { row in
+                try connection.prepare(sql.latency).bind([firstMinute]).forEachRow { row in
                     collector.addLatency(minute: row.int(0), bucket: Int(row.int(1)), requests: row.int(2))
                 }
                 return collector.result

@@ -55,6 +55,24 @@ public enum RecentMinutesRules {
         return rows.sorted { $0.minute != $1.minute ? $0.minute < $1.minute : Array($0.client.utf8).lexicographicallyPrecedes(Array($1.client.utf8)) }
     }
 
+    /// The three reads of `recentMinutes(since:)`, the same SQL in both stores but for the
+    /// parameter's spelling (`?` or `$1`): traffic rows with names (minute, host, method,
+    /// route, status, code, requests), 429s per minute and client, requests per minute and
+    /// duration bucket — every host's, from the minute given on.
+    public static func readQueries(minuteParameter p: String) -> (traffic: String, rateLimited: String, latency: String) {
+        (traffic: """
+            SELECT t.minute, h.name, m.value, r.value, t.status, coalesce(c.value, ''), t.requests
+            FROM recent_traffic t
+            JOIN hosts h ON h.id = t.host_id
+            JOIN routes r ON r.id = t.route_id
+            JOIN methods m ON m.id = t.method_id
+            LEFT JOIN codes c ON c.id = t.code_id
+            WHERE t.minute >= \(p)
+            """,
+         rateLimited: "SELECT minute, client, CAST(sum(requests) AS bigint) FROM recent_rate_limited WHERE minute >= \(p) GROUP BY minute, client",
+         latency: "SELECT minute, bucket, CAST(sum(requests) AS bigint) FROM recent_latency WHERE minute >= \(p) GROUP BY minute, bucket")
+    }
+
     /// Builds `LiveMinute`s from a store's rows, whatever order they came in (each minute's
     /// caps then fold the same rows in every store).
     public struct Collector {
