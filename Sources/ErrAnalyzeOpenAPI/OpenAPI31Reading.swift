@@ -69,7 +69,7 @@ enum OpenAPI31Reading {
     /// which also ends a schema that refers to itself).
     static func node(_ schema: JSONSchema, _ components: OpenAPI.Components, depth: Int) -> SchemaNode {
         guard depth < 16 else { return SchemaNode() }
-        var node = SchemaNode()
+        let node = SchemaNode()
         node.description = schema.description
         node.examples = schema.examples.map(\.value)
         node.allowed = (schema.allowedValues ?? []).compactMap { SchemaNode.text($0.value) }
@@ -77,7 +77,7 @@ enum OpenAPI31Reading {
         switch schema.value {
         case .reference:
             guard let target = try? components.lookupOnce(schema) else { return node }
-            var resolved = Self.node(target, components, depth: depth + 1)
+            let resolved = Self.node(target, components, depth: depth + 1)
             if let description = node.description { resolved.description = description }
             return resolved
         case .object(_, let object):

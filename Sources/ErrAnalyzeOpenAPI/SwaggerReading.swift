@@ -57,7 +57,7 @@ enum SwaggerReading {
     static func node(_ value: SwaggerValue, _ document: SwaggerDocument, depth: Int) -> SchemaNode {
         guard depth < 16 else { return SchemaNode() }
         let schema = resolve(value, document, depth: 0)
-        var node = SchemaNode()
+        let node = SchemaNode()
         node.description = value["description"]?.string ?? schema["description"]?.string
         if let example = schema["example"] { node.examples = [example.plain] }
         if case .array(let values)? = schema["enum"] { node.allowed = values.compactMap { SchemaNode.text($0.plain) } }

@@ -297,7 +297,7 @@ extension IngestCommand {
 
     /// The writer store of `host` (nil: this machine), with the test-only crash hook.
     func openStore(_ location: StoreLocation, host: String?, holding lock: WriterLock?, crash: DebugCrash?) throws -> any IngestStore {
-        var store = try StoreFactory.writer(location, host: host, holding: lock)
+        let store = try StoreFactory.writer(location, host: host, holding: lock)
         if let crash, !crash.afterCommit {
             var commits = 0
             store.beforeCommit = {

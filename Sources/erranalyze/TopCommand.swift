@@ -95,6 +95,7 @@ struct TopCommand: ParsableCommand {
             lock?.unlock()
         }
         let store = LiveFeedStore(view: view, host: host ?? HostName.machine(), database: committing)
+        let turn = lock   // what the reading thread takes for each pass (a constant it may capture)
 
         let stop = FollowStop()
         let signals = StopSignals(requesting: stop)
@@ -125,7 +126,7 @@ struct TopCommand: ParsableCommand {
             }
             Thread.detachNewThread {
                 do {
-                    try follower.run(every: seconds, stop: stop, turn: lock, onPass: { pass in
+                    try follower.run(every: seconds, stop: stop, turn: turn, onPass: { pass in
                         for failure in pass.failures { failures.add(failure) }
                     })
                 } catch {
