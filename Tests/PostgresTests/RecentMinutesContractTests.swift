@@ -144,7 +144,7 @@ import Testing
         #expect(try all().map(\.minute) == [LiveView.minute(of: now - 120), LiveView.minute(of: now - 60)])
 
         // prune drops the minutes of the hours it removes (their routes may go with them).
-        _ = try (web1 as! any MaintenanceStore).prune(beforeHour: Int32(now / 3600 + 1), now: now, dryRun: false)
+        _ = try (web1 as any MaintenanceStore).prune(beforeHour: Int32(now / 3600 + 1), now: now, dryRun: false)
         #expect(try all().isEmpty)
     }
 

@@ -25,7 +25,7 @@ final class IngestBench {
     }
 
     func append(_ name: String, _ bytes: [UInt8]) throws {
-        if !FileManager.default.fileExists(atPath: path(name)) { FileManager.default.createFile(atPath: path(name), contents: nil) }
+        if !FileManager.default.fileExists(atPath: path(name)) { _ = FileManager.default.createFile(atPath: path(name), contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path(name)))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(bytes))
@@ -180,23 +180,23 @@ enum CorpusLines {
             try bench.write("b.log", CorpusLines.bytes(3000..<5000))
             try bench.write("c.log", CorpusLines.bytes(5000..<6000))
             try bench.shell("gzip c.log")
-            var options = IngestOptions(workers: 1)
-            options.checkpointBytes = 8192
+            var stepped = IngestOptions(workers: 1)
+            stepped.checkpointBytes = 8192
+            let options = stepped
             let other = try SQLiteStore(path: bench.dbPath)
             let group = DispatchGroup()
-            var failures: [String] = []
-            let lock = NSLock()
+            let failures = LockedMessages()
             for (store, names) in [(bench.store, ["a.log", "b.log", "c.log.gz"]), (other, ["c.log.gz", "b.log", "a.log"])] {
                 group.enter()
                 Thread {
                     for outcome in bench.ingest(names, quiet: true, options: options, store: store) {
-                        if case .failed(_, let message) = outcome { lock.lock(); failures.append(message); lock.unlock() }
+                        if case .failed(_, let message) = outcome { failures.append(message) }
                     }
                     group.leave()
                 }.start()
             }
             group.wait()
-            #expect(failures.isEmpty, "round \(round): \(failures)")
+            #expect(failures.all.isEmpty, "round \(round): \(failures.all)")
             #expect(bench.requests == 6000, "round \(round)")
             #expect(bench.ledgerLines == 6000, "round \(round)")
         }
@@ -247,5 +247,23 @@ struct HeaderStatefulParser: LineParser {
         record.status = status
         record.timestamp = 1_431_856_800
         return .request
+    }
+}
+
+/// Messages added from several threads.
+private final class LockedMessages: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+
+    func append(_ message: String) {
+        lock.lock()
+        messages.append(message)
+        lock.unlock()
+    }
+
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return messages
     }
 }

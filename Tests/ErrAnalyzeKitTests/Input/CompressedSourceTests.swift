@@ -14,7 +14,7 @@ func compressed(_ bytes: [UInt8], with tool: [String], package: String) throws -
     let input = dir.appendingPathComponent("in")
     let output = dir.appendingPathComponent("out")
     try Data(bytes).write(to: input)
-    FileManager.default.createFile(atPath: output.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = Array(tool.dropFirst())
