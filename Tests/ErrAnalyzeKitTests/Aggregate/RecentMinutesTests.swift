@@ -12,27 +12,7 @@ import TestSupport
     func counted(_ requests: [TestRequest], now: Int64 = Self.now, maxRoutes: Int = 5000) -> TrafficAggregate {
         var a = TrafficAggregate(maxRoutes: maxRoutes)
         a.recent = RecentMinutes(now: now)
-        for r in requests {
-            let method = Array(r.method.utf8), path = Array(r.path.utf8), code = Array(r.code.utf8), client = Array(r.client.utf8)
-            method.withUnsafeBytes { m in
-                path.withUnsafeBytes { p in
-                    code.withUnsafeBytes { c in
-                        client.withUnsafeBytes { cl in
-                            var record = RequestRecord()
-                            record.timestamp = r.time
-                            record.method = m
-                            record.path = p
-                            record.status = r.status
-                            record.errorCode = c
-                            record.client = cl
-                            record.durationMicros = r.durationMicros
-                            a.add(record)
-                        }
-                    }
-                }
-            }
-        }
-        return a
+        return aggregate(requests, into: a)
     }
 
     /// Requests per minute × method × route × status × code, by name.

@@ -18,9 +18,10 @@ struct TestRequest {
 /// 2026-11-20T00:00:00Z.
 let reportDay: Int64 = 1_795_132_800
 
-/// Counts `requests` the way ingest does.
-func aggregate(_ requests: [TestRequest]) -> TrafficAggregate {
-    var a = TrafficAggregate()
+/// Counts `requests` the way ingest does (into `start`: an aggregate with other caps or a
+/// recent floor of its own).
+func aggregate(_ requests: [TestRequest], into start: TrafficAggregate = TrafficAggregate()) -> TrafficAggregate {
+    var a = start
     for r in requests {
         let method = Array(r.method.utf8), path = Array(r.path.utf8), code = Array(r.code.utf8), client = Array(r.client.utf8)
         method.withUnsafeBytes { m in

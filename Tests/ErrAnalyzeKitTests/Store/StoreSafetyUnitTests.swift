@@ -100,7 +100,7 @@ import Testing
     @Test func readersOfEmptyForeignOrOlderDatabasesRefuseAndWriteNothing() throws {
         let empty = temporaryDatabase()
         try SQLiteStore.createParentDirectory(of: empty)
-        FileManager.default.createFile(atPath: empty, contents: nil)
+        _ = FileManager.default.createFile(atPath: empty, contents: nil)
         #expect { try SQLiteStore(path: empty, readOnly: true) } throws: { "\($0)" == "\(empty): no data yet: run `erranalyze ingest` first" }
         #expect(try Data(contentsOf: URL(fileURLWithPath: empty)).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: empty + "-wal"))
