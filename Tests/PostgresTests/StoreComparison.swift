@@ -18,9 +18,13 @@ enum StoreComparison {
     static func sample(_ relative: String) -> String { packageRoot + "/SampleLogs/" + relative }
     static var corpus: String { packageRoot + "/../shared/corpus/apache_logs" }
 
+    /// A new folder for a test's files, removed when the test process exits (unless
+    /// ERRANALYZE_KEEP_TEST_FILES=1): a `swift test` run outside Scripts/test's scratch TMPDIR
+    /// leaves nothing in /tmp.
     static func temporaryFolder() throws -> String {
         let folder = NSTemporaryDirectory() + "erranalyze-pgstore-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        MadeFolders.shared.add(folder)
         return folder
     }
 
@@ -93,5 +97,30 @@ enum StoreComparison {
 
     static func write(_ lines: [String], to path: String) throws {
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
+
+/// The folders `StoreComparison.temporaryFolder()` made, removed at exit.
+private final class MadeFolders: @unchecked Sendable {
+    static let shared = MadeFolders()
+    private let lock = NSLock()
+    private var folders: [String] = []
+
+    private init() {
+        atexit { MadeFolders.shared.removeAll() }
+    }
+
+    func add(_ folder: String) {
+        lock.lock()
+        folders.append(folder)
+        lock.unlock()
+    }
+
+    private func removeAll() {
+        guard ProcessInfo.processInfo.environment["ERRANALYZE_KEEP_TEST_FILES"] != "1" else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
+        folders = []
     }
 }
