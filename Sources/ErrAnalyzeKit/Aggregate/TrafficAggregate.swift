@@ -174,7 +174,8 @@ public struct TrafficAggregate {
     }
 
     /// Requests per hour × route × method × status × bucket (the rows of different codes and
-    /// flags summed): what the per-bucket stores write and the tests read.
+    /// flags summed), keyed as the stores key their histograms: for tests and tools that check
+    /// the counts by key (the stores write from `latencyHistograms()`, without this table).
     public func latencyCounts() -> CounterTable<LatencyKey, LatencyCount> {
         let histograms = latencyHistograms()
         var counts = CounterTable<LatencyKey, LatencyCount>(capacity: histograms.buckets.count)
