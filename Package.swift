@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "ErrAnalyzeOpenAPITests", dependencies: ["ErrAnalyzeOpenAPI", "ErrAnalyzeKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ErrAnalyzeKit", "ErrAnalyzeSQLite", "TestSupport"]),
         // Against a real server: ERRANALYZE_TEST_PG (see Scripts/pg-server).
-        .testTarget(name: "PostgresTests", dependencies: ["ErrAnalyzePostgres", "ErrAnalyzeSQLite", "ErrAnalyzeKit"]),
+        .testTarget(name: "PostgresTests", dependencies: ["ErrAnalyzePostgres", "ErrAnalyzeSQLite", "ErrAnalyzeKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -255,6 +255,17 @@ public final class SQLiteStatement {
         }
     }
 
+    /// Binds `bytes` as a blob, or NULL when empty. SQLite copies them unless `static`: then
+    /// they must stay as they are until the statement has run (`run()` resets it at once).
+    public func bindBlobOrNull(_ index: Int32, _ bytes: UnsafeRawBufferPointer, static: Bool = false) {
+        if bytes.isEmpty {
+            sqlite3_bind_null(statement, index)
+        } else {
+            // SQLITE_STATIC is a null destructor: SQLite reads the bytes in place.
+            sqlite3_bind_blob(statement, index, bytes.baseAddress, Int32(bytes.count), `static` ? nil : SQLITE_TRANSIENT)
+        }
+    }
+
     /// Runs a statement that returns no rows.
     public func run() throws {
         let rc = sqlite3_step(statement)

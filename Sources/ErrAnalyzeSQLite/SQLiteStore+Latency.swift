@@ -3,86 +3,34 @@ import CSQLite
 
 /// Latency histograms (migration 6): written with each step's aggregates, read by the report.
 extension SQLiteStore: LatencyReportStore {
-    /// Adds a step's latency rollups: per day and per calendar month × route × method ×
-    /// status, and per hour × outcome. `rows` are the step's traffic rows as stored (hour and
-    /// stored ids: routes folded by the per-hour cap fold here identically), in primary-key
-    /// order, with each one's row in `histograms`; the hourly histograms themselves ride on
-    /// the traffic rows. Each level is summed in one pass over rows in an order that makes its
-    /// keys contiguous, into dense per-bucket sums: no hash table, no sort of the buckets.
-    func writeLatencyRollups(_ rows: [LatencyRowRef], _ histograms: LatencyRowHistograms, host: Int64) throws {
-        guard !histograms.buckets.isEmpty else { return }
-        func add(_ ref: LatencyRowRef, to sums: inout DenseLatencySums) {
-            for i in histograms.range(ofRow: Int(ref.row)) { sums.add(Int(histograms.buckets[i]), Int64(histograms.counts[i])) }
-        }
-        // Per hour × outcome: the rows come in hour order.
-        var byOutcome: [LatencyPackedRow] = []
-        var outcomeSums = [DenseLatencySums(), DenseLatencySums(), DenseLatencySums()]   // 2, 4, 5
-        func flushOutcomes(hour: Int64) {
-            for (slot, code) in [Int64(2), 4, 5].enumerated() where !outcomeSums[slot].isEmpty {
-                byOutcome.append(LatencyPackedRow(time: hour, route: 0, method: 0, status: code, buckets: outcomeSums[slot].packed()))
-                outcomeSums[slot].clear()
-            }
-        }
-        var currentHour = Int64.min
-        for ref in rows where !histograms.range(ofRow: Int(ref.row)).isEmpty {
-            if ref.hour != currentHour { flushOutcomes(hour: currentHour); currentHour = ref.hour }
-            let code = LatencyOutcome.code(ofStatus: ref.status)
-            add(ref, to: &outcomeSums[code == 2 ? 0 : code == 4 ? 1 : 2])
-        }
-        flushOutcomes(hour: currentHour)
-
-        // Per day and month: in (route, method, status, hour) order each route's days are
-        // contiguous, and inside them its hours.
-        let timed = rows.filter { !histograms.range(ofRow: Int($0.row)).isEmpty }
-            .sorted { ($0.route, $0.method, $0.status, $0.hour) < ($1.route, $1.method, $1.status, $1.hour) }
-        var daily: [LatencyPackedRow] = [], monthly: [LatencyPackedRow] = []
-        var daySums = DenseLatencySums(), monthSums = DenseLatencySums()
-        var i = 0
-        while i < timed.count {
-            let first = timed[i]
-            var month = MonthlyRollup.month(ofDay: DailyRollup.day(ofHour: first.hour))
-            while i < timed.count, timed[i].sameRoute(as: first) {
-                let day = DailyRollup.day(ofHour: timed[i].hour)
-                let dayMonth = MonthlyRollup.month(ofDay: day)
-                if dayMonth != month {
-                    monthly.append(LatencyPackedRow(time: month, route: first.route, method: first.method, status: first.status, buckets: monthSums.packed()))
-                    monthSums.clear()
-                    month = dayMonth
-                }
-                while i < timed.count, timed[i].sameRoute(as: first), DailyRollup.day(ofHour: timed[i].hour) == day {
-                    add(timed[i], to: &daySums)
-                    i += 1
-                }
-                daily.append(LatencyPackedRow(time: day, route: first.route, method: first.method, status: first.status, buckets: daySums.packed()))
-                monthSums.add(daySums)
-                daySums.clear()
-            }
-            monthly.append(LatencyPackedRow(time: month, route: first.route, method: first.method, status: first.status, buckets: monthSums.packed()))
-            monthSums.clear()
-        }
-        // One row per key, its buckets packed; a key already stored adds bucket by bucket.
-        // Primary-key order: each upsert lands next to the previous one in the B-tree.
-        func upsert(_ table: String, _ timeColumn: String, _ packed: [LatencyPackedRow]) throws {
+    /// Adds a step's latency rollups (`LatencyRollups`); a key already stored adds bucket by
+    /// bucket. Primary-key order: each upsert lands next to the previous one in the B-tree.
+    func writeLatencyRollups(_ rollups: LatencyRollups, host: Int64) throws {
+        func upsert(_ table: String, _ timeColumn: String, _ rows: [LatencyPackedRow]) throws {
             let statement = try connection.prepare("""
                 INSERT INTO \(table) (\(timeColumn), host_id, route_id, method_id, status, buckets) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (\(timeColumn), host_id, route_id, method_id, status) DO UPDATE SET buckets = latency_merge(buckets, excluded.buckets)
                 """)
-            for row in packed.sorted(by: { ($0.time, $0.route, $0.method, $0.status) < ($1.time, $1.route, $1.method, $1.status) }) {
-                statement.bindIntegers(row.time, host, row.route, row.method, row.status)
-                statement.bindBlobOrNull(6, row.buckets)
-                try statement.run()
+            try rollups.bytes.withUnsafeBytes { bytes in
+                for row in rows {
+                    statement.bindIntegers(row.time, host, row.route, row.method, row.status)
+                    statement.bindBlobOrNull(6, UnsafeRawBufferPointer(rebasing: bytes[row.bytes]))
+                    try statement.run()
+                }
             }
         }
-        try upsert("latency_daily", "day", daily)
-        try upsert("latency_monthly", "month", monthly)
+        try upsert("latency_daily", "day", rollups.daily)
+        try upsert("latency_monthly", "month", rollups.monthly)
         let statusRows = try connection.prepare("""
             INSERT INTO latency_hourly (hour, host_id, outcome, buckets) VALUES (?, ?, ?, ?)
             ON CONFLICT (hour, host_id, outcome) DO UPDATE SET buckets = latency_merge(buckets, excluded.buckets)
             """)
-        for row in byOutcome {
-            statusRows.bindIntegers(row.time, host, row.status)
-            statusRows.bindBlobOrNull(4, row.buckets)
-            try statusRows.run()
+        try rollups.bytes.withUnsafeBytes { bytes in
+            for row in rollups.byOutcome {
+                statusRows.bindIntegers(row.time, host, row.status)
+                statusRows.bindBlobOrNull(4, UnsafeRawBufferPointer(rebasing: bytes[row.bytes]))
+                try statusRows.run()
+            }
         }
     }
 
@@ -204,20 +152,174 @@ extension SQLiteStore: LatencyReportStore {
     }
 }
 
+/// A step's latency rollups, summed from its traffic rows' histograms with no database: per
+/// day and per calendar month × route × method × status, and per hour × outcome, each list in
+/// its table's primary-key order, their packed buckets in one buffer (no array per row).
+struct LatencyRollups {
+    var daily: [LatencyPackedRow] = []
+    var monthly: [LatencyPackedRow] = []
+    var byOutcome: [LatencyPackedRow] = []
+    var bytes: [UInt8] = []
+
+    /// `rows` are the step's traffic rows as stored (hour and stored ids: routes folded by the
+    /// per-hour cap fold here identically), in primary-key order, with each one's row in
+    /// `histograms`; the hourly histograms themselves ride on the traffic rows. Each level is
+    /// summed in one pass over rows in an order that makes its keys contiguous, into dense
+    /// per-bucket sums: no hash table per bucket, no comparison sort of the rows.
+    /// None.
+    init() {}
+
+    init(_ rows: [LatencyRowRef], _ histograms: LatencyRowHistograms) {
+        guard !histograms.buckets.isEmpty else { return }
+        func add(_ ref: LatencyRowRef, to sums: inout DenseLatencySums) {
+            for i in histograms.range(ofRow: Int(ref.row)) { sums.add(Int(histograms.buckets[i]), Int64(histograms.counts[i])) }
+        }
+        // Per hour × outcome: the rows come in hour order.
+        var outcomeSums = [DenseLatencySums(), DenseLatencySums(), DenseLatencySums()]   // 2, 4, 5
+        func flushOutcomes(hour: Int64) {
+            for (slot, code) in [Int64(2), 4, 5].enumerated() where !outcomeSums[slot].isEmpty {
+                byOutcome.append(append(time: hour, route: 0, method: 0, status: code, outcomeSums[slot]))
+                outcomeSums[slot].clear()
+            }
+        }
+        var currentHour = Int64.min
+        for ref in rows where !histograms.range(ofRow: Int(ref.row)).isEmpty {
+            if ref.hour != currentHour { flushOutcomes(hour: currentHour); currentHour = ref.hour }
+            let code = LatencyOutcome.code(ofStatus: ref.status)
+            add(ref, to: &outcomeSums[code == 2 ? 0 : code == 4 ? 1 : 2])
+        }
+        flushOutcomes(hour: currentHour)
+
+        // Per day and month: grouped by route × method × status (in that order), each group's
+        // rows keeping their hour order, its days are contiguous, and inside them its hours.
+        let groups = LatencyRouteGroups(rows) { !histograms.range(ofRow: Int($0.row)).isEmpty }
+        daily.reserveCapacity(groups.count * 8)
+        monthly.reserveCapacity(groups.count * 2)
+        var daySums = DenseLatencySums(), monthSums = DenseLatencySums()
+        for group in 0..<groups.count {
+            let members = groups.members(group)
+            let first = rows[Int(members[members.startIndex])]
+            var month = MonthlyRollup.month(ofDay: DailyRollup.day(ofHour: first.hour))
+            var k = members.startIndex
+            while k < members.endIndex {
+                let day = DailyRollup.day(ofHour: rows[Int(members[k])].hour)
+                let dayMonth = MonthlyRollup.month(ofDay: day)
+                if dayMonth != month {
+                    monthly.append(append(time: month, route: first.route, method: first.method, status: first.status, monthSums))
+                    monthSums.clear()
+                    month = dayMonth
+                }
+                while k < members.endIndex, DailyRollup.day(ofHour: rows[Int(members[k])].hour) == day {
+                    add(rows[Int(members[k])], to: &daySums)
+                    k += 1
+                }
+                daily.append(append(time: day, route: first.route, method: first.method, status: first.status, daySums))
+                monthSums.add(daySums)
+                daySums.clear()
+            }
+            monthly.append(append(time: month, route: first.route, method: first.method, status: first.status, monthSums))
+            monthSums.clear()
+        }
+        // Made in (route, method, status, time) order: a stable sort on time alone gives the
+        // primary-key order.
+        daily = LatencyPackedRow.stablySortedByTime(daily)
+        monthly = LatencyPackedRow.stablySortedByTime(monthly)
+    }
+
+    /// Packs `sums` into `bytes` and returns its row.
+    private mutating func append(time: Int64, route: Int64, method: Int64, status: Int64, _ sums: DenseLatencySums) -> LatencyPackedRow {
+        let from = bytes.count
+        sums.pack(into: &bytes)
+        return LatencyPackedRow(time: time, route: route, method: method, status: status, bytes: from..<bytes.count)
+    }
+}
+
 /// A stored traffic row of a step (hour, stored ids) and its row in the step's histograms.
 struct LatencyRowRef {
     var hour, route, method, status: Int64
     var row: Int32
+}
 
-    /// Same route × method × status.
-    func sameRoute(as other: Self) -> Bool { route == other.route && method == other.method && status == other.status }
+/// A step's timed rows grouped by route × method × status, the groups in that order and each
+/// group's rows in the order given (hour order): the key order of the daily and monthly
+/// rollups. The few distinct keys are ranked (a dictionary lookup only where the key changes
+/// from one row to the next), then the rows placed by a counting sort on the rank: linear,
+/// where a comparison sort of ~50k rows on four fields cost more than the summing.
+struct LatencyRouteGroups {
+    private var start: [Int32] = [0]
+    private var order: [Int32] = []
+
+    private struct Key: Hashable, Comparable {
+        var route, method, status: Int64
+        static func < (a: Key, b: Key) -> Bool { (a.route, a.method, a.status) < (b.route, b.method, b.status) }
+    }
+
+    init(_ rows: [LatencyRowRef], including: (LatencyRowRef) -> Bool) {
+        var ids: [Key: Int32] = [:]
+        var keys: [Key] = []
+        var idOfRow = [Int32](repeating: -1, count: rows.count)
+        var last: Key?, lastID: Int32 = -1
+        for (i, row) in rows.enumerated() where including(row) {
+            let key = Key(route: row.route, method: row.method, status: row.status)
+            if key != last {
+                if let id = ids[key] {
+                    lastID = id
+                } else {
+                    lastID = Int32(keys.count)
+                    ids[key] = lastID
+                    keys.append(key)
+                }
+                last = key
+            }
+            idOfRow[i] = lastID
+        }
+        // Ranks in key order.
+        var rank = [Int32](repeating: 0, count: keys.count)
+        for (r, id) in keys.indices.sorted(by: { keys[$0] < keys[$1] }).enumerated() { rank[id] = Int32(r) }
+        start = [Int32](repeating: 0, count: keys.count + 1)
+        var included = 0
+        for id in idOfRow where id >= 0 { start[Int(rank[Int(id)]) + 1] += 1; included += 1 }
+        for g in 0..<keys.count { start[g + 1] += start[g] }
+        var next = start
+        order = [Int32](repeating: 0, count: included)
+        for (i, id) in idOfRow.enumerated() where id >= 0 {
+            let g = Int(rank[Int(id)])
+            order[Int(next[g])] = Int32(i)
+            next[g] += 1
+        }
+    }
+
+    var count: Int { start.count - 1 }
+
+    /// Group `group`'s rows (indices into the rows given), in their given order.
+    func members(_ group: Int) -> ArraySlice<Int32> { order[Int(start[group])..<Int(start[group + 1])] }
 }
 
 /// One rollup row to upsert: a key (`time` a day, month or hour; the per-outcome rows keep the
-/// outcome in `status`) and its packed buckets.
+/// outcome in `status`) and where its packed buckets are in `LatencyRollups.bytes`.
 struct LatencyPackedRow {
     var time, route, method, status: Int64
-    var buckets: [UInt8]
+    var bytes: Range<Int>
+
+    /// `rows` (in route × method × status × time order) in time order, the others kept: the
+    /// rollups' primary-key order. A step spans few days and months: one bucket each.
+    static func stablySortedByTime(_ rows: [LatencyPackedRow]) -> [LatencyPackedRow] {
+        guard let least = rows.lazy.map(\.time).min(), let greatest = rows.lazy.map(\.time).max() else { return rows }
+        let span = greatest - least
+        guard span < 1 << 20 else {
+            return rows.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        }
+        var start = [Int](repeating: 0, count: Int(span) + 2)
+        for row in rows { start[Int(row.time - least) + 1] += 1 }
+        for i in 0...Int(span) { start[i + 1] += start[i] }
+        var result = rows
+        for row in rows {
+            let slot = Int(row.time - least)
+            result[start[slot]] = row
+            start[slot] += 1
+        }
+        return result
+    }
 }
 
 /// Requests per bucket, dense, remembering which buckets it touched so that packing and
@@ -225,12 +327,17 @@ struct LatencyPackedRow {
 struct DenseLatencySums {
     private var counts = [Int64](repeating: 0, count: LatencyBuckets.count)
     private var touched: [Int] = []
+    private var least = Int.max, greatest = -1
 
     var isEmpty: Bool { touched.isEmpty }
 
     @inline(__always)
     mutating func add(_ bucket: Int, _ n: Int64) {
-        if counts[bucket] == 0 { touched.append(bucket) }
+        if counts[bucket] == 0 {
+            touched.append(bucket)
+            least = min(least, bucket)
+            greatest = max(greatest, bucket)
+        }
         counts[bucket] += n
     }
 
@@ -238,15 +345,23 @@ struct DenseLatencySums {
         for bucket in other.touched { add(bucket, other.counts[bucket]) }
     }
 
-    func packed() -> [UInt8] {
-        var builder = PackedLatencyBuckets.Builder()
-        for bucket in touched.sorted() { builder.add(bucket: bucket, counts[bucket]) }
-        return builder.finish()
+    /// Appends the packed buckets (`PackedLatencyBuckets`) to `bytes`: in bucket order, by a
+    /// scan of the touched span (at most `LatencyBuckets.count`), no sort.
+    func pack(into bytes: inout [UInt8]) {
+        guard !touched.isEmpty else { return }
+        var last = -1
+        for bucket in least...greatest where counts[bucket] != 0 {
+            PackedLatencyBuckets.appendVarint(UInt64(last < 0 ? bucket : bucket - last), to: &bytes)
+            PackedLatencyBuckets.appendVarint(UInt64(counts[bucket]), to: &bytes)
+            last = bucket
+        }
     }
 
     mutating func clear() {
         for bucket in touched { counts[bucket] = 0 }
         touched.removeAll(keepingCapacity: true)
+        least = .max
+        greatest = -1
     }
 }
 

@@ -37,6 +37,8 @@ struct Harness {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("erranalyze-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         cleanup = ScratchFolder(directory)
+        // A harness kept by a static fixture is never deinitialised: removed at exit instead.
+        ScratchFolders.removeAtExit(directory.path)
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }

@@ -2,6 +2,7 @@ import ErrAnalyzeKit
 import ErrAnalyzeSQLite
 import Foundation
 import Testing
+import TestSupport
 
 /// A fixed dataset for report tests: the Apache corpus (ingested by the binary) plus an API
 /// log with error codes, clients and Idempotency-Key flags, generated here from a fixed seed
@@ -32,6 +33,7 @@ final class ReportFixture: @unchecked Sendable {
         var template = Array("/tmp/erranalyze-golden-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw FixtureError(message: "cannot make a folder in /tmp") }
         logDirectory = String(cString: made)
+        ScratchFolders.removeAtExit(logDirectory)
         apiLog = logDirectory + "/api.log"
         try Self.generateAPILog().write(toFile: apiLog, atomically: true, encoding: .utf8)
         let store = try SQLiteStore(path: harness.db, host: Self.host)

@@ -3,6 +3,7 @@ import ErrAnalyzePostgres
 import ErrAnalyzeSQLite
 import Foundation
 import Testing
+import TestSupport
 
 /// What the PostgreSQL store tests share: the same files ingested through `IngestEngine` into
 /// a PostgreSQL scratch database and into an SQLite file, and the reports of both rendered as
@@ -22,10 +23,7 @@ enum StoreComparison {
     /// ERRANALYZE_KEEP_TEST_FILES=1): a `swift test` run outside Scripts/test's scratch TMPDIR
     /// leaves nothing in /tmp.
     static func temporaryFolder() throws -> String {
-        let folder = NSTemporaryDirectory() + "erranalyze-pgstore-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        MadeFolders.shared.add(folder)
-        return folder
+        try ScratchFolders.make("erranalyze-pgstore").path
     }
 
     /// An SQLite store written as `host`: the same host as `postgres(_:host:)`'s by default, so
@@ -97,30 +95,5 @@ enum StoreComparison {
 
     static func write(_ lines: [String], to path: String) throws {
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-    }
-}
-
-/// The folders `StoreComparison.temporaryFolder()` made, removed at exit.
-private final class MadeFolders: @unchecked Sendable {
-    static let shared = MadeFolders()
-    private let lock = NSLock()
-    private var folders: [String] = []
-
-    private init() {
-        atexit { MadeFolders.shared.removeAll() }
-    }
-
-    func add(_ folder: String) {
-        lock.lock()
-        folders.append(folder)
-        lock.unlock()
-    }
-
-    private func removeAll() {
-        guard ProcessInfo.processInfo.environment["ERRANALYZE_KEEP_TEST_FILES"] != "1" else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
-        folders = []
     }
 }

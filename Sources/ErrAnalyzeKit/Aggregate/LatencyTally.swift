@@ -32,6 +32,12 @@ public struct LatencyTally: Sendable {
         }
     }
 
+    /// Makes room for `requests` timed requests: the list then grows in place, without copying
+    /// itself at each doubling. Room never written is address space, not memory.
+    public mutating func reserveCapacity(_ requests: Int) {
+        entries.reserveCapacity(requests)
+    }
+
     /// Adds `other`'s requests, its traffic rows renumbered by `rowMap` (other's row index →
     /// this aggregate's).
     public mutating func merge(_ other: LatencyTally, rowMap: [Int]) {
@@ -53,6 +59,36 @@ public struct LatencyTally: Sendable {
         LatencyRowHistograms.grouping(self, groups: position.count, position: position)
     }
 
+    /// The same, given how many requests each row has (`requestsOfRow(r)`, summing to
+    /// `count`): the counting sort then skips its counting pass over every request.
+    public func histograms(position: [Int32], requestsOfRow: (Int) -> Int) -> LatencyRowHistograms {
+        withoutActuallyEscaping(requestsOfRow) {
+            LatencyRowHistograms.grouping(self, groups: position.count, position: position, requestsOfRow: $0)
+        }
+    }
+
+    /// Each request's group (`position[row]`, or its row) and bucket, in the order counted
+    /// (the wide ones last): the counting sort's two passes, without a closure per request
+    /// choosing between the two.
+    @inline(__always)
+    func forEachGroup(_ position: [Int32]?, _ body: (_ group: Int, _ bucket: UInt16) -> Void) {
+        entries.withUnsafeBufferPointer { entries in
+            if let position {
+                position.withUnsafeBufferPointer { position in
+                    for entry in entries {
+                        body(Int(position[Int(truncatingIfNeeded: entry &>> 9)]), UInt16(truncatingIfNeeded: entry & 0x1FF))
+                    }
+                }
+            } else {
+                for entry in entries { body(Int(truncatingIfNeeded: entry &>> 9), UInt16(truncatingIfNeeded: entry & 0x1FF)) }
+            }
+        }
+        for entry in wideEntries {
+            let row = Int(truncatingIfNeeded: entry &>> 16)
+            body(position.map { Int($0[row]) } ?? row, UInt16(truncatingIfNeeded: entry & 0xFFFF))
+        }
+    }
+
     /// Each request's (row, bucket), in the order counted (the wide ones last).
     @inline(__always)
     func forEach(_ body: (_ row: Int, _ bucket: Int) -> Void) {
@@ -68,6 +104,9 @@ public struct LatencyRowHistograms: Sendable {
     public private(set) var buckets: [UInt16] = []
     /// Requests (a step counts fewer than 2^32 lines).
     public private(set) var counts: [UInt32] = []
+
+    /// No rows.
+    public init() { start = [0] }
 
     init(rows: Int, capacity: Int) {
         start = [0]
@@ -88,51 +127,80 @@ public struct LatencyRowHistograms: Sendable {
 
     /// Groups a tally's requests by row (`position[row]` when given) into `groups` histograms: a
     /// counting sort on the group (linear, no hashing), then each group's requests counted
-    /// into a dense per-bucket scratch and only its distinct buckets sorted (a row of a sparse
-    /// step has ~20 requests in ~6 buckets).
-    static func grouping(_ tally: LatencyTally, groups: Int, position: [Int32]?) -> LatencyRowHistograms {
-        @inline(__always) func group(_ row: Int) -> Int { position.map { Int($0[row]) } ?? row }
+    /// into a dense per-bucket scratch. A group's distinct buckets come out in order by an
+    /// insertion sort when few (a row of a sparse step has ~20 requests in ~6 buckets), by a
+    /// scan of the scratch between its least and greatest bucket when many.
+    static func grouping(_ tally: LatencyTally, groups: Int, position: [Int32]?,
+                         requestsOfRow: ((Int) -> Int)? = nil) -> LatencyRowHistograms {
+        let total = tally.count
+        // start[g + 1] counts group g's requests, then (summed) ends where group g + 1 starts.
         var start = [Int32](repeating: 0, count: groups + 1)
-        tally.forEach { row, _ in start[group(row) + 1] += 1 }
-        for i in 0..<groups { start[i + 1] += start[i] }
-        // Each group's buckets in its own range.
-        var items = [UInt16](repeating: 0, count: tally.count)
-        var next = start
-        tally.forEach { row, bucket in
-            let g = group(row)
-            items[Int(next[g])] = UInt16(truncatingIfNeeded: bucket)
-            next[g] += 1
+        if let requestsOfRow {
+            for row in 0..<groups { start[(position.map { Int($0[row]) } ?? row) + 1] = Int32(truncatingIfNeeded: requestsOfRow(row)) }
         }
-        var result = LatencyRowHistograms(rows: groups, capacity: tally.count / 3)
+        // Counts that do not add up (never, unless a caller's do not match the tally): counted.
+        let counted = requestsOfRow != nil && start.reduce(0, { $0 + Int($1) }) == total
+        // Each group's buckets in its own range; every slot is written below.
+        let items = [UInt16](unsafeUninitializedCapacity: total) { items, initialized in
+            start.withUnsafeMutableBufferPointer { start in
+                if !counted {
+                    for i in 0...groups { start[i] = 0 }
+                    tally.forEachGroup(position) { group, _ in start[group &+ 1] &+= 1 }
+                }
+                for i in 0..<groups { start[i &+ 1] &+= start[i] }
+                // Filled from each group's end backwards, so that `start` needs no copy.
+                tally.forEachGroup(position) { group, bucket in
+                    let at = Int(start[group &+ 1]) &- 1
+                    start[group &+ 1] = Int32(truncatingIfNeeded: at)
+                    items[at] = bucket
+                }
+                // start[g + 1] is now where group g starts: moved down by one, it is start[g].
+                for i in 0..<groups { start[i] = start[i &+ 1] }
+                start[groups] = Int32(truncatingIfNeeded: total)
+            }
+            initialized = total
+        }
+        var result = LatencyRowHistograms(rows: groups, capacity: total / 3)
         let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: 1 << 16)
         scratch.initialize(repeating: 0, count: 1 << 16)
         let touched = UnsafeMutablePointer<UInt16>.allocate(capacity: 1 << 16)
         defer { scratch.deallocate(); touched.deallocate() }
         items.withUnsafeBufferPointer { b in
-            for group in 0..<groups {
-                var distinct = 0
-                for i in Int(start[group])..<Int(start[group + 1]) {
-                    let bucket = b[i]
-                    if scratch[Int(bucket)] == 0 { touched[distinct] = bucket; distinct += 1 }
-                    scratch[Int(bucket)] += 1
-                }
-                if distinct > 24 {
-                    var many = UnsafeMutableBufferPointer(start: touched, count: distinct)
-                    many.sort()
-                } else {
-                    for i in 1..<max(distinct, 1) {
-                        let value = touched[i]
-                        var j = i
-                        while j > 0 && touched[j - 1] > value { touched[j] = touched[j - 1]; j -= 1 }
-                        touched[j] = value
+            start.withUnsafeBufferPointer { start in
+                for group in 0..<groups {
+                    let end = Int(start[group &+ 1])
+                    var distinct = 0
+                    var least = UInt16.max, greatest = UInt16(0)
+                    for i in Int(start[group])..<end {
+                        let bucket = b[i]
+                        if scratch[Int(bucket)] == 0 {
+                            touched[distinct] = bucket
+                            distinct &+= 1
+                            least = min(least, bucket)
+                            greatest = max(greatest, bucket)
+                        }
+                        scratch[Int(bucket)] &+= 1
                     }
+                    if distinct > 16 {
+                        for bucket in Int(least)...Int(greatest) where scratch[bucket] != 0 {
+                            result.append(bucket: UInt16(truncatingIfNeeded: bucket), count: scratch[bucket])
+                            scratch[bucket] = 0
+                        }
+                    } else {
+                        for i in 1..<max(distinct, 1) {
+                            let value = touched[i]
+                            var j = i
+                            while j > 0 && touched[j &- 1] > value { touched[j] = touched[j &- 1]; j &-= 1 }
+                            touched[j] = value
+                        }
+                        for i in 0..<distinct {
+                            let bucket = touched[i]
+                            result.append(bucket: bucket, count: scratch[Int(bucket)])
+                            scratch[Int(bucket)] = 0
+                        }
+                    }
+                    result.endRow()
                 }
-                for i in 0..<distinct {
-                    let bucket = touched[i]
-                    result.append(bucket: bucket, count: scratch[Int(bucket)])
-                    scratch[Int(bucket)] = 0
-                }
-                result.endRow()
             }
         }
         return result
@@ -142,6 +210,41 @@ public struct LatencyRowHistograms: Sendable {
     /// its requests had a duration).
     @inline(__always)
     public func range(ofRow row: Int) -> Range<Int> { Int(start[row])..<Int(start[row + 1]) }
+
+    /// Every row's histogram packed for storage (`PackedLatencyBuckets`), one after the other:
+    /// row `r`'s are `bytes[ends[r - 1]..<ends[r]]` (from 0 for the first), empty when none
+    /// of its requests had a duration. One buffer, written through a pointer, for all rows.
+    public func packedRows() -> (bytes: [UInt8], ends: [Int32]) {
+        // A delta below 2^16 takes at most 3 bytes, a count below 2^32 at most 5.
+        var packedEnds: [Int32] = []
+        let bytes = [UInt8](unsafeUninitializedCapacity: buckets.count * 8) { out, written in
+            var at = 0
+            @inline(__always) func varint(_ value: UInt32) {
+                var v = value
+                while v >= 0x80 { out[at] = UInt8(truncatingIfNeeded: v) | 0x80; at &+= 1; v >>= 7 }
+                out[at] = UInt8(truncatingIfNeeded: v)
+                at &+= 1
+            }
+            var ends = [Int32](repeating: 0, count: rows)
+            buckets.withUnsafeBufferPointer { buckets in
+                counts.withUnsafeBufferPointer { counts in
+                    for row in 0..<rows {
+                        var last = -1
+                        for i in Int(start[row])..<Int(start[row &+ 1]) {
+                            let bucket = Int(buckets[i])
+                            varint(UInt32(truncatingIfNeeded: last < 0 ? bucket : bucket &- last))
+                            varint(counts[i])
+                            last = bucket
+                        }
+                        ends[row] = Int32(truncatingIfNeeded: at)
+                    }
+                }
+            }
+            written = at
+            packedEnds = ends
+        }
+        return (bytes, packedEnds)
+    }
 
     /// Row `row`'s histogram packed for storage (`PackedLatencyBuckets`) into `bytes`
     /// (emptied first; left empty when the row has no timed request). Reusing one buffer

@@ -43,7 +43,7 @@ public enum PackedLatencyBuckets {
     }
 
     @inline(__always)
-    static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+    public static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
         var v = value
         while v >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)

@@ -54,6 +54,20 @@ public struct TrafficAggregate {
         TrafficAggregate(templater: templater, maxRoutes: maxRoutes, maxClients: maxClients)
     }
 
+    /// Makes room for the durations of up to `bytes` of input, so that the list of them
+    /// (`LatencyTally`) grows in place instead of copying itself at every doubling: one entry
+    /// per 48 bytes, shorter than any timed access-log line; room that is never written is
+    /// address space, not memory.
+    public mutating func reserve(forInputBytes bytes: Int64) {
+        latency.reserveCapacity(Int(min(bytes / 48, 1 << 24)))
+    }
+
+    /// Lets go of the duration list (after `merge` took it), so that the aggregate that took
+    /// it holds the only reference and appends to it in place.
+    public mutating func releaseLatency() {
+        latency = LatencyTally()
+    }
+
     /// Counts one parsed request.
     @inline(__always)
     public mutating func add(_ record: RequestRecord) {
@@ -171,6 +185,16 @@ public struct TrafficAggregate {
     /// Each traffic row's duration histogram (`traffic.keys[r]` is row `r`'s key).
     public func latencyHistograms() -> LatencyRowHistograms {
         latency.histograms(rows: traffic.count)
+    }
+
+    /// Each traffic row's duration histogram laid out in a writer's order: row `r`'s is the
+    /// result's row `position[r]` (see `LatencyTally.histograms(position:)`). Each row's
+    /// timed requests are already counted (`TrafficCounts.timedRequests`): the grouping starts
+    /// from them.
+    public func latencyHistograms(position: [Int32]) -> LatencyRowHistograms {
+        traffic.values.withUnsafeBufferPointer { values in
+            latency.histograms(position: position) { Int(values[$0].timedRequests) }
+        }
     }
 
     /// Requests per hour × route × method × status × bucket (the rows of different codes and

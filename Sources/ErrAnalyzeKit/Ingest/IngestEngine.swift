@@ -215,8 +215,13 @@ public final class IngestEngine {
                 results.removeSubrange((cut + 1)...)
             }
             let readWhole = results.count == ranges.count
-            var aggregate = TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes)
-            for result in results { aggregate.merge(result.aggregate) }
+            // The first range's aggregate is the step's (made with the same rules and caps, a
+            // merge into an empty one would rebuild it identically); the others merge into it.
+            var aggregate = results[0].aggregate
+            // Its duration list shared no more, the next ranges' are appended to it in place
+            // (room was made for the whole step's bytes in `parseRanges`).
+            results[0].aggregate.releaseLatency()
+            for result in results.dropFirst() { aggregate.merge(result.aggregate) }
             let consumed = results.last!.consumed
             if consumed > position || !aggregate.isEmpty {
                 try commit(aggregate, upTo: consumed, endsMidLine: results.last!.endsMidLine,
@@ -271,6 +276,8 @@ public final class IngestEngine {
             let range = ranges[index]
             let reader = LineReader(source: file.rangeSource(range), startOffset: range.lowerBound, maxLineLength: options.maxLineLength)
             var aggregate = TrafficAggregate(templater: options.templater, maxRoutes: options.maxRoutes)
+            // The first range's list becomes the step's when merged: room for all of it.
+            aggregate.reserve(forInputBytes: (index == 0 ? ranges.last!.upperBound : range.upperBound) - range.lowerBound)
             do {
                 // Only the last range can end in a partial line.
                 let isLastRange = index == ranges.count - 1
@@ -523,12 +530,13 @@ public final class IngestEngine {
         // later, larger, is still recognised by its shorter prefix).
         let covered = Int(min(Int64(ContentFingerprint.fullLength), position, Int64(sample.count)))
         let fingerprint = ContentFingerprint(of: Array(sample.prefix(covered)))
-        let checkpoint = IngestCheckpoint(entryID: state.entryID, expectedBytesRead: state.expected, path: file.displayName,
+        var checkpoint = IngestCheckpoint(entryID: state.entryID, expectedBytesRead: state.expected, path: file.displayName,
                                           format: format.name, compressed: file.isCompressed, fingerprint: fingerprint,
                                           bytesRead: position, aggregate: aggregate, now: now(),
                                           anchor: anchor.isEmpty ? nil : ContentFingerprint(of: anchor),
                                           endsMidLine: endsMidLine, head: state.head, lastKnownFileID: state.lastKnownFileID,
                                           sourceKey: sourceKey, compression: file.compression)
+        checkpoint.threads = options.workers
         state.entryID = try store.commit(checkpoint)
         state.expected = position
         state.counted = ParsedEnding(position: position, bytes: anchor)

@@ -95,6 +95,10 @@ public struct IngestCheckpoint {
     public var sourceKey: String?
     /// How the file is compressed (stored in the `compressed` column as its `ledgerCode`).
     public var compression: Compression?
+    /// Threads the store may use to prepare the step's rows (the ingest's `--workers`): with
+    /// more than one, work that needs no database (summing the latency rollups) runs beside
+    /// the writes that need none of it, as decompression runs beside parsing.
+    public var threads = 1
 
     /// The value of the ledger's `compressed` column: 0 plain, else `Compression.ledgerCode`.
     public var compressedCode: Int { compression?.ledgerCode ?? (compressed ? 1 : 0) }

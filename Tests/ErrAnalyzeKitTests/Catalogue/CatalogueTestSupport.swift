@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import ErrAnalyzeKit
 
 /// Paths and fixtures shared by the catalogue tests.
@@ -29,8 +30,7 @@ enum CatalogueFixtures {
 
     /// Writes `text` to a fresh temporary file and returns its path.
     static func temporaryFile(_ text: String, name: String = "catalogue.json") throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("erranalyze-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try ScratchFolders.make("erranalyze-tests")
         let url = directory.appendingPathComponent(name)
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url.path

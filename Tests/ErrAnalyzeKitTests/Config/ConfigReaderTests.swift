@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import ErrAnalyzeKit
 
@@ -202,8 +203,7 @@ struct ConfigReaderTests {
 
     @Test("a source's globs expand to the files that exist; a pattern matching nothing is listed")
     func globs() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("erranalyze-glob-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try ScratchFolders.make("erranalyze-glob").path
         for name in ["access.log", "access.log.1", "access.log.2.gz", "error.log"] {
             #expect(FileManager.default.createFile(atPath: dir + "/" + name, contents: Data()))
         }

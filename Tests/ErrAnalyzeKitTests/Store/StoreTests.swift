@@ -1,10 +1,15 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ErrAnalyzeKit
 @testable import ErrAnalyzeSQLite
 
+/// A database path in a fresh folder, removed when the test process exits.
 func temporaryDatabase() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("erranalyze-\(UUID().uuidString)/db.sqlite").path
+    // The store makes the folder; only its removal is arranged here.
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("erranalyze-\(UUID().uuidString)")
+    ScratchFolders.removeAtExit(folder.path)
+    return folder.appendingPathComponent("db.sqlite").path
 }
 
 func checkpoint(_ aggregate: TrafficAggregate, entry: Int64? = nil, expected: Int64 = 0, bytes: Int64, head: String) -> IngestCheckpoint {
