@@ -171,11 +171,11 @@ struct LatencyRollups {
 
     init(_ rows: [LatencyRowRef], _ histograms: LatencyRowHistograms) {
         guard !histograms.buckets.isEmpty else { return }
-        func add(_ ref: LatencyRowRef, to sums: inout DenseLatencySums) {
+        func add(_ ref: LatencyRowRef, to sums: DenseLatencySums) {
             for i in histograms.range(ofRow: Int(ref.row)) { sums.add(Int(histograms.buckets[i]), Int64(histograms.counts[i])) }
         }
         // Per hour × outcome: the rows come in hour order.
-        var outcomeSums = [DenseLatencySums(), DenseLatencySums(), DenseLatencySums()]   // 2, 4, 5
+        let outcomeSums = [DenseLatencySums(), DenseLatencySums(), DenseLatencySums()]   // 2, 4, 5
         func flushOutcomes(hour: Int64) {
             for (slot, code) in [Int64(2), 4, 5].enumerated() where !outcomeSums[slot].isEmpty {
                 byOutcome.append(append(time: hour, route: 0, method: 0, status: code, outcomeSums[slot]))
@@ -186,7 +186,7 @@ struct LatencyRollups {
         for ref in rows where !histograms.range(ofRow: Int(ref.row)).isEmpty {
             if ref.hour != currentHour { flushOutcomes(hour: currentHour); currentHour = ref.hour }
             let code = LatencyOutcome.code(ofStatus: ref.status)
-            add(ref, to: &outcomeSums[code == 2 ? 0 : code == 4 ? 1 : 2])
+            add(ref, to: outcomeSums[code == 2 ? 0 : code == 4 ? 1 : 2])
         }
         flushOutcomes(hour: currentHour)
 
@@ -195,7 +195,7 @@ struct LatencyRollups {
         let groups = LatencyRouteGroups(rows) { !histograms.range(ofRow: Int($0.row)).isEmpty }
         daily.reserveCapacity(groups.count * 8)
         monthly.reserveCapacity(groups.count * 2)
-        var daySums = DenseLatencySums(), monthSums = DenseLatencySums()
+        let daySums = DenseLatencySums(), monthSums = DenseLatencySums()
         for group in 0..<groups.count {
             let members = groups.members(group)
             let first = rows[Int(members[members.startIndex])]
@@ -210,7 +210,7 @@ struct LatencyRollups {
                     month = dayMonth
                 }
                 while k < members.endIndex, DailyRollup.day(ofHour: rows[Int(members[k])].hour) == day {
-                    add(rows[Int(members[k])], to: &daySums)
+                    add(rows[Int(members[k])], to: daySums)
                     k += 1
                 }
                 daily.append(append(time: day, route: first.route, method: first.method, status: first.status, daySums))
@@ -323,32 +323,42 @@ struct LatencyPackedRow {
 }
 
 /// Requests per bucket, dense, remembering which buckets it touched so that packing and
-/// clearing cost the non-empty buckets only.
-struct DenseLatencySums {
-    private var counts = [Int64](repeating: 0, count: LatencyBuckets.count)
-    private var touched: [Int] = []
+/// clearing cost the non-empty buckets only. A class over two fixed buffers: counting is a
+/// load and a store with no branch on whether the bucket is new, no array to grow.
+final class DenseLatencySums {
+    private let counts = UnsafeMutablePointer<Int64>.allocate(capacity: LatencyBuckets.count)
+    private let touched = UnsafeMutablePointer<Int>.allocate(capacity: LatencyBuckets.count + 1)
+    private var distinct = 0
     private var least = Int.max, greatest = -1
 
-    var isEmpty: Bool { touched.isEmpty }
+    init() { counts.initialize(repeating: 0, count: LatencyBuckets.count) }
 
-    @inline(__always)
-    mutating func add(_ bucket: Int, _ n: Int64) {
-        if counts[bucket] == 0 {
-            touched.append(bucket)
-            least = min(least, bucket)
-            greatest = max(greatest, bucket)
-        }
-        counts[bucket] += n
+    deinit {
+        counts.deallocate()
+        touched.deallocate()
     }
 
-    mutating func add(_ other: DenseLatencySums) {
-        for bucket in other.touched { add(bucket, other.counts[bucket]) }
+    var isEmpty: Bool { distinct == 0 }
+
+    /// Adds `n` (> 0) requests to `bucket` (< `LatencyBuckets.count`).
+    @inline(__always)
+    func add(_ bucket: Int, _ n: Int64) {
+        let seen = counts[bucket]
+        touched[distinct] = bucket
+        distinct &+= seen == 0 ? 1 : 0
+        counts[bucket] = seen &+ n
+        least = min(least, bucket)
+        greatest = max(greatest, bucket)
+    }
+
+    func add(_ other: DenseLatencySums) {
+        for i in 0..<other.distinct { add(other.touched[i], other.counts[other.touched[i]]) }
     }
 
     /// Appends the packed buckets (`PackedLatencyBuckets`) to `bytes`: in bucket order, by a
     /// scan of the touched span (at most `LatencyBuckets.count`), no sort.
     func pack(into bytes: inout [UInt8]) {
-        guard !touched.isEmpty else { return }
+        guard distinct > 0 else { return }
         var last = -1
         for bucket in least...greatest where counts[bucket] != 0 {
             PackedLatencyBuckets.appendVarint(UInt64(last < 0 ? bucket : bucket - last), to: &bytes)
@@ -357,9 +367,9 @@ struct DenseLatencySums {
         }
     }
 
-    mutating func clear() {
-        for bucket in touched { counts[bucket] = 0 }
-        touched.removeAll(keepingCapacity: true)
+    func clear() {
+        for i in 0..<distinct { counts[touched[i]] = 0 }
+        distinct = 0
         least = .max
         greatest = -1
     }

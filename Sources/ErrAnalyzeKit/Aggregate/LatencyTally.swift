@@ -171,15 +171,16 @@ public struct LatencyRowHistograms: Sendable {
                     let end = Int(start[group &+ 1])
                     var distinct = 0
                     var least = UInt16.max, greatest = UInt16(0)
+                    // Without a branch on whether the bucket is new (taken at random, a third
+                    // of the time: mispredicted it cost more than the counting).
                     for i in Int(start[group])..<end {
                         let bucket = b[i]
-                        if scratch[Int(bucket)] == 0 {
-                            touched[distinct] = bucket
-                            distinct &+= 1
-                            least = min(least, bucket)
-                            greatest = max(greatest, bucket)
-                        }
-                        scratch[Int(bucket)] &+= 1
+                        let seen = scratch[Int(bucket)]
+                        touched[distinct] = bucket
+                        distinct &+= seen == 0 ? 1 : 0
+                        scratch[Int(bucket)] = seen &+ 1
+                        least = min(least, bucket)
+                        greatest = max(greatest, bucket)
                     }
                     if distinct > 16 {
                         for bucket in Int(least)...Int(greatest) where scratch[bucket] != 0 {
