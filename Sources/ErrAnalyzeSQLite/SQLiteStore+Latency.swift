@@ -242,37 +242,25 @@ struct LatencyRowRef {
 
 /// A step's timed rows grouped by route × method × status, the groups in that order and each
 /// group's rows in the order given (hour order): the key order of the daily and monthly
-/// rollups. The few distinct keys are ranked (a dictionary lookup only where the key changes
-/// from one row to the next), then the rows placed by a counting sort on the rank: linear,
+/// rollups. The few distinct keys are numbered (a lookup only where the key changes from one
+/// row to the next) and ranked, then the rows placed by a counting sort on the rank: linear,
 /// where a comparison sort of ~50k rows on four fields cost more than the summing.
 struct LatencyRouteGroups {
     private var start: [Int32] = [0]
     private var order: [Int32] = []
 
-    private struct Key: Hashable, Comparable {
-        var route, method, status: Int64
-        static func < (a: Key, b: Key) -> Bool { (a.route, a.method, a.status) < (b.route, b.method, b.status) }
-    }
-
     init(_ rows: [LatencyRowRef], including: (LatencyRowRef) -> Bool) {
-        var ids: [Key: Int32] = [:]
-        var keys: [Key] = []
+        var ids = StoredRouteKeys()
         var idOfRow = [Int32](repeating: -1, count: rows.count)
-        var last: Key?, lastID: Int32 = -1
+        var last: (route: Int64, method: Int64, status: Int64)?, lastID: Int32 = -1
         for (i, row) in rows.enumerated() where including(row) {
-            let key = Key(route: row.route, method: row.method, status: row.status)
-            if key != last {
-                if let id = ids[key] {
-                    lastID = id
-                } else {
-                    lastID = Int32(keys.count)
-                    ids[key] = lastID
-                    keys.append(key)
-                }
-                last = key
+            if last == nil || last! != (row.route, row.method, row.status) {
+                lastID = Int32(ids.id(route: row.route, method: row.method, status: row.status))
+                last = (row.route, row.method, row.status)
             }
             idOfRow[i] = lastID
         }
+        let keys = ids.keys
         // Ranks in key order.
         var rank = [Int32](repeating: 0, count: keys.count)
         for (r, id) in keys.indices.sorted(by: { keys[$0] < keys[$1] }).enumerated() { rank[id] = Int32(r) }

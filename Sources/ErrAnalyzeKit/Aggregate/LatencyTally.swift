@@ -160,7 +160,9 @@ public struct LatencyRowHistograms: Sendable {
             }
             initialized = total
         }
-        var result = LatencyRowHistograms(rows: groups, capacity: total / 3)
+        // Room for every request in its own bucket: never grown (a copy and fresh pages), and
+        // what is not written is address space, not memory.
+        var result = LatencyRowHistograms(rows: groups, capacity: total)
         let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: 1 << 16)
         scratch.initialize(repeating: 0, count: 1 << 16)
         let touched = UnsafeMutablePointer<UInt16>.allocate(capacity: 1 << 16)

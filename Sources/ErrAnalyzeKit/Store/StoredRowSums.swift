@@ -57,3 +57,27 @@ package struct StoredStatusSums {
             .sorted { ($0.hour, $0.status) < ($1.hour, $1.status) }
     }
 }
+
+/// Route × method × status keys of stored rows numbered in first-seen order (the latency
+/// rollups' groups); see `StoredTrafficSums` for why this lives here.
+package struct StoredRouteKeys {
+    package struct Key: CounterKey, Comparable {
+        package var route, method, status: Int64
+        package var counterHash: UInt64 {
+            mixCounterHash(UInt64(bitPattern: route), UInt64(bitPattern: method) &<< 32 ^ UInt64(bitPattern: status))
+        }
+        package static func < (a: Key, b: Key) -> Bool { (a.route, a.method, a.status) < (b.route, b.method, b.status) }
+    }
+
+    private var table = CounterTable<Key, TrafficCounts>(capacity: 256)
+
+    package init() {}
+
+    /// The key's number: 0 for the first key seen, 1 for the next new one…
+    package mutating func id(route: Int64, method: Int64, status: Int64) -> Int {
+        table.add(Key(route: route, method: method, status: status), TrafficCounts())
+    }
+
+    /// The keys by number.
+    package var keys: [Key] { table.keys }
+}
