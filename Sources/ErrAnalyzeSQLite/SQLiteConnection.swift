@@ -237,6 +237,14 @@ public final class SQLiteStatement {
         return self
     }
 
+    /// Binds one text parameter without boxing (a name looked up or inserted per row).
+    @discardableResult
+    public func bindText(_ value: String) -> SQLiteStatement {
+        sqlite3_reset(statement)
+        sqlite3_bind_text(statement, 1, value, -1, SQLITE_TRANSIENT)
+        return self
+    }
+
     /// Binds integers without boxing: the path taken for every aggregate row.
     @inline(__always)
     public func bindIntegers(_ values: Int64...) {

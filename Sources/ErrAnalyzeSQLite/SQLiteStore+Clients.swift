@@ -35,8 +35,8 @@ extension SQLiteStore {
         let select = try connection.prepare("SELECT id FROM clients WHERE value = ?")
         let insert = try connection.prepare("INSERT INTO clients (value) VALUES (?)")
         func id(_ name: String) throws -> Int64 {
-            if let known = try select.bind([name]).firstRow({ $0.int(0) }) { return known }
-            try insert.bind([name]).run()
+            if let known = try select.bindText(name).firstRow({ $0.int(0) }) { return known }
+            try insert.bindText(name).run()
             return connection.lastInsertRowID
         }
         var rows: [(hour: Int64, client: Int64, counts: ClientCounts)] = []

@@ -531,6 +531,7 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
 
         // Which of the step's routes keep their names: the rule every store shares (PerHourCap).
         var volume: [HourRoute: Int64] = [:]
+        volume.reserveCapacity(a.traffic.count / 4)
         for (key, counts) in a.traffic { volume[HourRoute(hour: key.hour, route: key.route), default: 0] += counts.requests }
         let kept = try PerHourCap.keptRoutes(volumes: volume, maxRoutes: maxRoutesPerHour, name: { a.routes.string(Int($0)) }) { hour in
             var names = Set<String>()
@@ -538,6 +539,7 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
             return names
         }
         var result: [HourRoute: Int64] = [:]
+        result.reserveCapacity(kept.count)
         for (pair, keep) in kept {
             result[pair] = try id(keep ? a.routes.string(Int(pair.route)) : TrafficAggregate.otherRoute)
         }

@@ -23,19 +23,27 @@ package enum PerHourCap {
     /// store already holds for an hour (asked once per hour). Returns true for kept pairs.
     package static func keptRoutes(volumes: [HourRoute: Int64], maxRoutes: Int, name: (Int32) -> String,
                                    present: (Int32) throws -> Set<String>) rethrows -> [HourRoute: Bool] {
-        let ordered = volumes.sorted { ($0.value, $1.key.hour, $1.key.route) > ($1.value, $0.key.hour, $0.key.route) }
-        var inHour: [Int32: Set<String>] = [:]
+        // Hours are independent: each hour's pairs in that order (busiest, then lower id),
+        // the hour's names asked once, each route's name made once.
+        var byHour: [Int32: [(route: Int32, volume: Int64)]] = [:]
+        for (pair, volume) in volumes { byHour[pair.hour, default: []].append((pair.route, volume)) }
+        var names: [Int32: String] = [:]
         var kept: [HourRoute: Bool] = [:]
-        for (pair, _) in ordered {
-            if inHour[pair.hour] == nil { inHour[pair.hour] = try present(pair.hour) }
-            let value = name(pair.route)
-            if inHour[pair.hour]!.contains(value) {
-                kept[pair] = true
-            } else if inHour[pair.hour]!.count < maxRoutes || value == TrafficAggregate.otherRoute {
-                inHour[pair.hour]!.insert(value)
-                kept[pair] = true
-            } else {
-                kept[pair] = false
+        kept.reserveCapacity(volumes.count)
+        for (hour, routes) in byHour {
+            var inHour = try present(hour)
+            for (route, _) in routes.sorted(by: { ($0.volume, $1.route) > ($1.volume, $0.route) }) {
+                let value: String
+                if let known = names[route] { value = known } else { value = name(route); names[route] = value }
+                let pair = HourRoute(hour: hour, route: route)
+                if inHour.contains(value) {
+                    kept[pair] = true
+                } else if inHour.count < maxRoutes || value == TrafficAggregate.otherRoute {
+                    inHour.insert(value)
+                    kept[pair] = true
+                } else {
+                    kept[pair] = false
+                }
             }
         }
         return kept
@@ -80,7 +88,7 @@ package enum PerHourCap {
             let heaviestFirst = (byHour[hour] ?? []).sorted { a, b in
                 if a.counts.errors != b.counts.errors { return a.counts.errors > b.counts.errors }
                 if a.counts.rateLimited != b.counts.rateLimited { return a.counts.rateLimited > b.counts.rateLimited }
-                return Array(a.name.utf8).lexicographicallyPrecedes(Array(b.name.utf8))
+                return a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
             }
             for client in heaviestFirst {
                 if client.name != otherClient && named.contains(client.name) {
