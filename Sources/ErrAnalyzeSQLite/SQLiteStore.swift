@@ -408,7 +408,7 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
         var rollups = LatencyRollups()
     }
 
-    private struct TrafficRow {
+    struct TrafficRow {
         /// An hour, or in a daily row the day.
         var hour, route, method, status, code, flags: Int64
         var counts: TrafficCounts

@@ -86,4 +86,50 @@ import TestSupport
         h.pack(row: -1, into: &packed)
         #expect(packed.isEmpty)
     }
+
+    /// A tally of `requests` random (row, bucket) pairs over `rows` rows, with each row's count.
+    func randomTally(rows: Int, requests: Int, seed: UInt64) -> (LatencyTally, [Int]) {
+        var rng = SeededGenerator(seed: seed)
+        var tally = LatencyTally()
+        var perRow = [Int](repeating: 0, count: rows)
+        for _ in 0..<requests {
+            let row = Int.random(in: 0..<rows, using: &rng)
+            tally.add(row: row, bucket: Int.random(in: 0..<LatencyBuckets.count, using: &rng) % (row % 5 == 0 ? LatencyBuckets.count : 12))
+            perRow[row] += 1
+        }
+        return (tally, perRow)
+    }
+
+    @Test("the grouping given each row's count of requests equals the grouping that counts them, and a count that does not add up is counted again")
+    func groupingFromTheRowsCounts() {
+        var rng = SeededGenerator(seed: 11)
+        for (rows, requests) in [(1, 0), (1, 7), (40, 3_000), (700, 30_000)] {
+            let (tally, perRow) = randomTally(rows: rows, requests: requests, seed: UInt64(rows))
+            let position = (0..<rows).map(Int32.init).shuffled(using: &rng)
+            let counted = read(tally.histograms(position: position))
+            #expect(read(tally.histograms(position: position) { perRow[$0] }) == counted)
+            // Counts off by one (never from an aggregate, whose counts are its rows'): still exact.
+            #expect(read(tally.histograms(position: position) { perRow[$0] + ($0 == 0 ? 1 : 0) }) == counted)
+            // And row r's histogram is the result's row position[r].
+            let plain = read(tally.histograms(rows: rows))
+            for row in 0..<rows { #expect(counted[Int(position[row])] == plain[row]) }
+        }
+    }
+
+    @Test("every row packed into one buffer is each row packed on its own")
+    func packedRowsAreEachRowPacked() {
+        let (tally, _) = randomTally(rows: 300, requests: 20_000, seed: 3)
+        let histograms = tally.histograms(rows: 302)   // two rows with no timed request
+        let (bytes, ends) = histograms.packedRows()
+        #expect(ends.count == 302)
+        var from = 0
+        var one: [UInt8] = []
+        for row in 0..<302 {
+            histograms.pack(row: row, into: &one)
+            #expect(Array(bytes[from..<Int(ends[row])]) == one, "row \(row)")
+            from = Int(ends[row])
+        }
+        #expect(from == bytes.count)
+        #expect(Array(bytes[Int(ends[299])..<Int(ends[301])]).isEmpty)
+    }
 }

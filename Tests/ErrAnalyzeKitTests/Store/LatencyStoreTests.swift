@@ -184,4 +184,76 @@ import TestSupport
         #expect(try total([.init(503, 503)]) == expected { $0 == 503 })
         #expect(try total([.init(200, 299)]) == expected { $0 >= 200 && $0 < 300 })
     }
+
+    /// Every latency row and histogram a store holds, by names, for comparing two databases.
+    func latencyContents(_ store: SQLiteStore) throws -> [String] {
+        var lines: [String] = []
+        for (query, columns) in [
+            ("SELECT t.hour, r.value, m.value, t.status, t.code_id, t.flags, hex(t.latency) FROM traffic t JOIN routes r ON r.id = t.route_id JOIN methods m ON m.id = t.method_id", 7),
+            ("SELECT t.day, r.value, m.value, t.status, hex(t.buckets) FROM latency_daily t JOIN routes r ON r.id = t.route_id JOIN methods m ON m.id = t.method_id", 5),
+            ("SELECT t.month, r.value, m.value, t.status, hex(t.buckets) FROM latency_monthly t JOIN routes r ON r.id = t.route_id JOIN methods m ON m.id = t.method_id", 5),
+            ("SELECT hour, outcome, hex(buckets) FROM latency_hourly", 3),
+        ] as [(String, Int32)] {
+            try store.connection.prepare(query).forEachRow { row in
+                lines.append((0..<columns).map { row.string($0) }.joined(separator: "|"))
+            }
+        }
+        return lines.sorted()
+    }
+
+    @Test("a commit that sums its latency on a second thread stores what one thread stores")
+    func aSecondThreadStoresTheSameRows() throws {
+        var rng = SeededGenerator(seed: 17)
+        // Two months, three days at each end, routes × statuses, random durations.
+        let starts = [reportDay - 3 * 86_400, reportDay + 27 * 86_400]
+        let requests = (0..<6_000).map { i in
+            TestRequest(time: starts[i % 2] + Int64.random(in: 0..<(3 * 86_400), using: &rng), method: i % 7 == 0 ? "POST" : "GET",
+                        path: "/v1/r\(i % 13)", status: [200, 201, 404, 429, 503][i % 5],
+                        durationMicros: i % 11 == 0 ? -1 : Int64.random(in: 0...5_000_000, using: &rng))
+        }
+        var contents: [[String]] = []
+        for threads in [1, 2] {
+            let store = try SQLiteStore(path: temporaryDatabase(), host: "web-1")
+            var step = checkpoint(aggregate(requests), bytes: 10, head: "threads")
+            step.threads = threads
+            try store.commit(step)
+            contents.append(try latencyContents(store))
+        }
+        #expect(contents[0] == contents[1])
+        #expect(contents[0].count > 100)
+    }
+
+    @Test("traffic rows sorted on packed keys come in the order of their six fields, and ids too large to pack are sorted field by field")
+    func packedKeySortIsTheFieldOrder() {
+        var rng = SeededGenerator(seed: 29)
+        for large in [false, true] {
+            var rows: [SQLiteStore.TrafficRow] = (0..<5_000).map { _ in
+                SQLiteStore.TrafficRow(hour: 490_000 + Int64.random(in: 0..<200, using: &rng), route: Int64.random(in: 1...40, using: &rng),
+                                       method: Int64.random(in: 1...4, using: &rng), status: [200, 404, 503][Int.random(in: 0..<3, using: &rng)],
+                                       code: Int64.random(in: 0...5, using: &rng), flags: Int64.random(in: 0...3, using: &rng),
+                                       counts: TrafficCounts(requests: Int64.random(in: 1...9, using: &rng)))
+            }
+            if large { rows[17].route = 1 << 40; rows[99].hour = -5 }
+            var expected = rows
+            expected.sort(by: SQLiteStore.TrafficRow.inKeyOrder)
+            SQLiteStore.TrafficRow.sortInKeyOrder(&rows)
+            let key = { (r: SQLiteStore.TrafficRow) in [r.hour, r.route, r.method, r.status, r.code, r.flags, r.counts.requests] }
+            // Equal keys may come in either order; the requests tell duplicates apart.
+            #expect(rows.map(key).sorted { $0.lexicographicallyPrecedes($1) } == expected.map(key).sorted { $0.lexicographicallyPrecedes($1) })
+            #expect(zip(rows, rows.dropFirst()).allSatisfy { !SQLiteStore.TrafficRow.inKeyOrder($1, $0) }, "large ids: \(large)")
+        }
+    }
+
+    @Test("rollup rows put in time order keep their order within a time, over a short span or a long one")
+    func rollupRowsSortStablyByTime() {
+        for span in [Int64(40), 1 << 22] {
+            var rng = SeededGenerator(seed: UInt64(span))
+            let rows = (0..<2_000).map { i in
+                LatencyPackedRow(time: Int64.random(in: 0...span, using: &rng) - span / 2, route: Int64(i), method: 0, status: 0, bytes: i..<i)
+            }
+            let sorted = LatencyPackedRow.stablySortedByTime(rows)
+            #expect(sorted.map(\.time) == rows.map(\.time).sorted())
+            #expect(zip(sorted, sorted.dropFirst()).allSatisfy { $0.time < $1.time || ($0.time == $1.time && $0.route < $1.route) })
+        }
+    }
 }
