@@ -139,20 +139,28 @@ public struct LatencyRowHistograms: Sendable {
             for row in 0..<groups { start[(position.map { Int($0[row]) } ?? row) + 1] = Int32(truncatingIfNeeded: requestsOfRow(row)) }
         }
         // Counts that do not add up (never, unless a caller's do not match the tally): counted.
-        let counted = requestsOfRow != nil && start.reduce(0, { $0 + Int($1) }) == total
+        var counted = requestsOfRow != nil && start.reduce(0, { $0 + Int($1) }) == total
         // Each group's buckets in its own range; every slot is written below.
         let items = [UInt16](unsafeUninitializedCapacity: total) { items, initialized in
             start.withUnsafeMutableBufferPointer { start in
-                if !counted {
-                    for i in 0...groups { start[i] = 0 }
-                    tally.forEachGroup(position) { group, _ in start[group &+ 1] &+= 1 }
-                }
-                for i in 0..<groups { start[i &+ 1] &+= start[i] }
-                // Filled from each group's end backwards, so that `start` needs no copy.
-                tally.forEachGroup(position) { group, bucket in
-                    let at = Int(start[group &+ 1]) &- 1
-                    start[group &+ 1] = Int32(truncatingIfNeeded: at)
-                    items[at] = bucket
+                while true {
+                    if !counted {
+                        for i in 0...groups { start[i] = 0 }
+                        tally.forEachGroup(position) { group, _ in start[group &+ 1] &+= 1 }
+                    }
+                    for i in 0..<groups { start[i &+ 1] &+= start[i] }
+                    // Filled from each group's end backwards, so that `start` needs no copy. A
+                    // group given fewer requests than it has would run below the first slot:
+                    // checked (this module is built without bounds checks), then counted.
+                    var overran = false
+                    tally.forEachGroup(position) { group, bucket in
+                        let at = Int(start[group &+ 1]) &- 1
+                        if at < 0 { overran = true; return }
+                        start[group &+ 1] = Int32(truncatingIfNeeded: at)
+                        items[at] = bucket
+                    }
+                    if overran && counted { counted = false; continue }
+                    break
                 }
                 // start[g + 1] is now where group g starts: moved down by one, it is start[g].
                 for i in 0..<groups { start[i] = start[i &+ 1] }

@@ -110,6 +110,14 @@ import TestSupport
             #expect(read(tally.histograms(position: position) { perRow[$0] }) == counted)
             // Counts off by one (never from an aggregate, whose counts are its rows'): still exact.
             #expect(read(tally.histograms(position: position) { perRow[$0] + ($0 == 0 ? 1 : 0) }) == counted)
+            // The same sum, but the first group given one request too few: it would run below
+            // the first slot; caught, counted again.
+            if let first = position.firstIndex(of: 0), perRow[first] > 0, rows > 1 {
+                let other = first == 0 ? 1 : 0
+                #expect(read(tally.histograms(position: position) {
+                    perRow[$0] + ($0 == first ? -1 : $0 == other ? 1 : 0)
+                }) == counted)
+            }
             // And row r's histogram is the result's row position[r].
             let plain = read(tally.histograms(rows: rows))
             for row in 0..<rows { #expect(counted[Int(position[row])] == plain[row]) }
