@@ -161,18 +161,18 @@ struct LatencyRollups {
     var byOutcome: [LatencyPackedRow] = []
     var bytes: [UInt8] = []
 
-    /// `rows` are the step's traffic rows as stored (hour and stored ids: routes folded by the
-    /// per-hour cap fold here identically), in primary-key order, with each one's row in
-    /// `histograms`; the hourly histograms themselves ride on the traffic rows. Each level is
-    /// summed in one pass over rows in an order that makes its keys contiguous, into dense
-    /// per-bucket sums: no hash table per bucket, no comparison sort of the rows.
     /// None.
     init() {}
 
-    init(_ rows: [LatencyRowRef], _ histograms: LatencyRowHistograms) {
+    /// `rows` are the step's traffic rows as stored (hour and stored ids: routes folded by the
+    /// per-hour cap fold here identically), in primary-key order, row `i`'s histogram the
+    /// `histograms`' row `i`; the hourly histograms themselves ride on the traffic rows. Each
+    /// level is summed in one pass over rows in an order that makes its keys contiguous, into
+    /// dense per-bucket sums: no hash table per bucket, no comparison sort of the rows.
+    init(_ rows: [SQLiteStore.TrafficRow], _ histograms: LatencyRowHistograms) {
         guard !histograms.buckets.isEmpty else { return }
-        func add(_ ref: LatencyRowRef, to sums: DenseLatencySums) {
-            for i in histograms.range(ofRow: Int(ref.row)) { sums.add(Int(histograms.buckets[i]), Int64(histograms.counts[i])) }
+        func add(row: Int, to sums: DenseLatencySums) {
+            for i in histograms.range(ofRow: row) { sums.add(Int(histograms.buckets[i]), Int64(histograms.counts[i])) }
         }
         // Per hour × outcome: the rows come in hour order.
         let outcomeSums = [DenseLatencySums(), DenseLatencySums(), DenseLatencySums()]   // 2, 4, 5
@@ -183,16 +183,16 @@ struct LatencyRollups {
             }
         }
         var currentHour = Int64.min
-        for ref in rows where !histograms.range(ofRow: Int(ref.row)).isEmpty {
-            if ref.hour != currentHour { flushOutcomes(hour: currentHour); currentHour = ref.hour }
-            let code = LatencyOutcome.code(ofStatus: ref.status)
-            add(ref, to: outcomeSums[code == 2 ? 0 : code == 4 ? 1 : 2])
+        for (i, row) in rows.enumerated() where !histograms.range(ofRow: i).isEmpty {
+            if row.hour != currentHour { flushOutcomes(hour: currentHour); currentHour = row.hour }
+            let code = LatencyOutcome.code(ofStatus: row.status)
+            add(row: i, to: outcomeSums[code == 2 ? 0 : code == 4 ? 1 : 2])
         }
         flushOutcomes(hour: currentHour)
 
         // Per day and month: grouped by route × method × status (in that order), each group's
         // rows keeping their hour order, its days are contiguous, and inside them its hours.
-        let groups = LatencyRouteGroups(rows) { !histograms.range(ofRow: Int($0.row)).isEmpty }
+        let groups = LatencyRouteGroups(rows) { !histograms.range(ofRow: $0).isEmpty }
         daily.reserveCapacity(groups.count * 8)
         monthly.reserveCapacity(groups.count * 2)
         let daySums = DenseLatencySums(), monthSums = DenseLatencySums()
@@ -210,7 +210,7 @@ struct LatencyRollups {
                     month = dayMonth
                 }
                 while k < members.endIndex, DailyRollup.day(ofHour: rows[Int(members[k])].hour) == day {
-                    add(rows[Int(members[k])], to: daySums)
+                    add(row: Int(members[k]), to: daySums)
                     k += 1
                 }
                 daily.append(append(time: day, route: first.route, method: first.method, status: first.status, daySums))
@@ -234,12 +234,6 @@ struct LatencyRollups {
     }
 }
 
-/// A stored traffic row of a step (hour, stored ids) and its row in the step's histograms.
-struct LatencyRowRef {
-    var hour, route, method, status: Int64
-    var row: Int32
-}
-
 /// A step's timed rows grouped by route × method × status, the groups in that order and each
 /// group's rows in the order given (hour order): the key order of the daily and monthly
 /// rollups. The few distinct keys are numbered (a lookup only where the key changes from one
@@ -249,14 +243,25 @@ struct LatencyRouteGroups {
     private var start: [Int32] = [0]
     private var order: [Int32] = []
 
-    init(_ rows: [LatencyRowRef], including: (LatencyRowRef) -> Bool) {
-        var ids = StoredRouteKeys()
+    /// A route × method × status, numbered in a `CounterTable` (its counters unused).
+    private struct Key: CounterKey, Comparable {
+        var route, method, status: Int64
+        var counterHash: UInt64 {
+            mixCounterHash(UInt64(bitPattern: route), UInt64(bitPattern: method) &<< 32 ^ UInt64(bitPattern: status))
+        }
+        static func < (a: Key, b: Key) -> Bool { (a.route, a.method, a.status) < (b.route, b.method, b.status) }
+    }
+
+    /// The rows whose index passes `including`, grouped.
+    init(_ rows: [SQLiteStore.TrafficRow], including: (Int) -> Bool) {
+        var ids = CounterTable<Key, TrafficCounts>(capacity: 256)
         var idOfRow = [Int32](repeating: -1, count: rows.count)
-        var last: (route: Int64, method: Int64, status: Int64)?, lastID: Int32 = -1
-        for (i, row) in rows.enumerated() where including(row) {
-            if last == nil || last! != (row.route, row.method, row.status) {
-                lastID = Int32(ids.id(route: row.route, method: row.method, status: row.status))
-                last = (row.route, row.method, row.status)
+        var last: Key?, lastID: Int32 = -1
+        for (i, row) in rows.enumerated() where including(i) {
+            let key = Key(route: row.route, method: row.method, status: row.status)
+            if key != last {
+                lastID = Int32(ids.add(key, TrafficCounts()))
+                last = key
             }
             idOfRow[i] = lastID
         }

@@ -344,14 +344,11 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
         // while this one writes the rollups, clients and recent minutes that need none of them.
         var position = [Int32](repeating: 0, count: rows.count)
         for (i, row) in rows.enumerated() { position[Int(row.aggregateRow)] = Int32(i) }
-        let refs = rows.enumerated().map { i, row in
-            LatencyRowRef(hour: row.hour, route: row.route, method: row.method, status: row.status, row: Int32(i))
-        }
         let latency = PreparedLatency()
         let prepareLatency = {
             let histograms = a.latencyHistograms(position: position)
             latency.packed = histograms.packedRows()
-            latency.rollups = LatencyRollups(refs, histograms)
+            latency.rollups = LatencyRollups(rows, histograms)
         }
         func writeOthers() throws {
             try writeRollups(rows, host: host)
@@ -415,6 +412,21 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
         /// The row's index in the step's aggregate (where its latency is), or -1 for a sum.
         var aggregateRow: Int32 = -1
 
+        /// The key of a daily row (`time` a day) and of an hour × status row, summed in a
+        /// `CounterTable`: a few multiplications a hash, where a `Dictionary` ran SipHash.
+        struct DayKey: CounterKey {
+            var day, route, method, status, code, flags: Int64
+            var counterHash: UInt64 {
+                mixCounterHash(UInt64(bitPattern: day) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: route),
+                               (UInt64(bitPattern: method) &<< 48 ^ UInt64(bitPattern: status) &<< 32 ^ UInt64(bitPattern: code) &<< 8
+                                ^ UInt64(bitPattern: flags)) &* 0xFF51_AFD7_ED55_8CCD)
+            }
+        }
+        struct HourStatus: CounterKey {
+            var hour, status: Int64
+            var counterHash: UInt64 { mixCounterHash(UInt64(bitPattern: hour), UInt64(bitPattern: status)) }
+        }
+
         /// Primary-key order (of `traffic`, or of `traffic_daily` for daily rows).
         static func inKeyOrder(_ a: TrafficRow, _ b: TrafficRow) -> Bool {
             (a.hour, a.route, a.method, a.status, a.code, a.flags) < (b.hour, b.route, b.method, b.status, b.code, b.flags)
@@ -462,15 +474,15 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
     /// The same rows summed by day (`traffic_daily`) and by hour and status
     /// (`status_hourly`): see `DailyRollup`.
     private func writeRollups(_ rows: [TrafficRow], host: Int64) throws {
-        var byDay = StoredTrafficSums(capacity: rows.count / 2)
-        var byStatus = StoredStatusSums()
+        var byDay = CounterTable<TrafficRow.DayKey, TrafficCounts>(capacity: rows.count / 2)
+        var byStatus = CounterTable<TrafficRow.HourStatus, TrafficCounts>(capacity: 1024)
         for row in rows {
-            byStatus.add(hour: row.hour, status: row.status, requests: row.counts.requests)
-            byDay.add(.init(time: DailyRollup.day(ofHour: row.hour), route: row.route, method: row.method,
-                            status: row.status, code: row.code, flags: row.flags), row.counts)
+            byStatus.add(TrafficRow.HourStatus(hour: row.hour, status: row.status), TrafficCounts(requests: row.counts.requests))
+            byDay.add(TrafficRow.DayKey(day: DailyRollup.day(ofHour: row.hour), route: row.route, method: row.method,
+                                        status: row.status, code: row.code, flags: row.flags), row.counts)
         }
-        var daily = byDay.rows.map { key, counts in
-            TrafficRow(hour: key.time, route: key.route, method: key.method, status: key.status, code: key.code, flags: key.flags,
+        var daily = byDay.map { key, counts in
+            TrafficRow(hour: key.day, route: key.route, method: key.method, status: key.status, code: key.code, flags: key.flags,
                        counts: counts)
         }
         TrafficRow.sortInKeyOrder(&daily)
@@ -488,7 +500,8 @@ public final class SQLiteStore: IngestStore, MaintenanceStore {
             try upsertDaily.run()
         }
         // In primary-key order, as the daily rows.
-        let statuses = byStatus.sorted()
+        let statuses = byStatus.map { (hour: $0.key.hour, status: $0.key.status, requests: $0.value.requests) }
+            .sorted { ($0.hour, $0.status) < ($1.hour, $1.status) }
         let upsertStatus = try connection.prepare("""
             INSERT INTO status_hourly (hour, host_id, status, requests) VALUES (?, ?, ?, ?)
             ON CONFLICT (hour, host_id, status) DO UPDATE SET requests = requests + excluded.requests

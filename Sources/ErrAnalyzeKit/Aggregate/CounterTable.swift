@@ -18,17 +18,24 @@ public protocol CounterValue {
 /// Read it like a dictionary (`for (key, value) in table`, `table[key]`, `count`, `keys`,
 /// `values`); write it only by adding. It never removes, so it needs no tombstones, and
 /// iteration is a walk over two arrays.
+///
+/// Inlinable, so that a table of another module's key type (a store's rollup keys) is
+/// specialised there as the aggregate's own tables are here: unspecialised, every hash, key
+/// comparison and addition was a witness call, slower than a `Dictionary`.
 public struct CounterTable<Key: CounterKey, Value: CounterValue>: RandomAccessCollection {
     public typealias Element = (key: Key, value: Value)
 
     /// Keys in first-seen order.
-    public private(set) var keys: [Key] = []
+    @inlinable public var keys: [Key] { storedKeys }
     /// `values[i]` belongs to `keys[i]`.
-    public private(set) var values: [Value] = []
+    @inlinable public var values: [Value] { storedValues }
+    @usableFromInline var storedKeys: [Key] = []
+    @usableFromInline var storedValues: [Value] = []
     /// Per slot: 0 (empty) or the key's hash tag (high 32 bits) and index + 1 (low 32 bits).
-    private var slots: [UInt64]
-    private var mask: Int
+    @usableFromInline var slots: [UInt64]
+    @usableFromInline var mask: Int
 
+    @inlinable
     public init(capacity: Int = 64) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
@@ -36,11 +43,12 @@ public struct CounterTable<Key: CounterKey, Value: CounterValue>: RandomAccessCo
         mask = size - 1
     }
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { keys.count }
-    public subscript(position: Int) -> Element { (keys[position], values[position]) }
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { storedKeys.count }
+    @inlinable public subscript(position: Int) -> Element { (storedKeys[position], storedValues[position]) }
 
     /// The counters of `key`, if it was ever added.
+    @inlinable
     public subscript(key: Key) -> Value? {
         let h = key.counterHash
         let tag = h & 0xFFFF_FFFF_0000_0000
@@ -49,14 +57,14 @@ public struct CounterTable<Key: CounterKey, Value: CounterValue>: RandomAccessCo
             let entry = slots[slot]
             if entry == 0 { return nil }
             let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-            if entry & 0xFFFF_FFFF_0000_0000 == tag && keys[index] == key { return values[index] }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag && storedKeys[index] == key { return storedValues[index] }
             slot = (slot + 1) & mask
         }
     }
 
     /// Adds `value` to the counters of `key`; returns the key's index in `keys` (stable: the
     /// table never removes).
-    @inline(__always) @discardableResult
+    @inlinable @inline(__always) @discardableResult
     public mutating func add(_ key: Key, _ value: Value) -> Int {
         let h = key.counterHash
         let tag = h & 0xFFFF_FFFF_0000_0000
@@ -65,8 +73,8 @@ public struct CounterTable<Key: CounterKey, Value: CounterValue>: RandomAccessCo
             let entry = slots[slot]
             if entry == 0 { break }
             let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-            if entry & 0xFFFF_FFFF_0000_0000 == tag && keys[index] == key {
-                values[index] += value
+            if entry & 0xFFFF_FFFF_0000_0000 == tag && storedKeys[index] == key {
+                storedValues[index] += value
                 return index
             }
             slot = (slot + 1) & mask
@@ -74,23 +82,24 @@ public struct CounterTable<Key: CounterKey, Value: CounterValue>: RandomAccessCo
         return insert(key, value, tag: tag, slot: slot)
     }
 
-    @inline(never)
-    private mutating func insert(_ key: Key, _ value: Value, tag: UInt64, slot: Int) -> Int {
-        keys.append(key)
+    @inlinable @inline(never)
+    mutating func insert(_ key: Key, _ value: Value, tag: UInt64, slot: Int) -> Int {
+        storedKeys.append(key)
         var counts = Value()
         counts += value
-        values.append(counts)
-        slots[slot] = tag | UInt64(keys.count)
-        if keys.count * 2 > slots.count { grow() }
-        return keys.count - 1
+        storedValues.append(counts)
+        slots[slot] = tag | UInt64(storedKeys.count)
+        if storedKeys.count * 2 > slots.count { grow() }
+        return storedKeys.count - 1
     }
 
-    private mutating func grow() {
+    @inlinable
+    mutating func grow() {
         let size = slots.count * 2
         slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
-        for index in keys.indices {
-            let h = keys[index].counterHash
+        for index in storedKeys.indices {
+            let h = storedKeys[index].counterHash
             var slot = Int(truncatingIfNeeded: h) & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
@@ -110,7 +119,7 @@ extension CounterTable: Equatable where Value: Equatable {
 }
 
 /// Mixes two words into a hash (the finaliser of SplitMix64 over their combination).
-@inline(__always)
+@inlinable @inline(__always)
 package func mixCounterHash(_ a: UInt64, _ b: UInt64) -> UInt64 {
     var h = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &+ 0x632B_E59B_D9B4_E019)
     h = (h ^ (h &>> 30)) &* 0xBF58_476D_1CE4_E5B9

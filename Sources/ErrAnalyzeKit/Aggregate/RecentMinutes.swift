@@ -48,17 +48,17 @@ public struct RecentMinutes {
     }
 
     /// Counts one recent request (the caller has checked `time >= floor`), with its
-    /// aggregate's ids; `client` only matters for a 429, `durationMicros` when ≥ 0 (logged).
+    /// aggregate's ids; `client` only matters for a 429, `durationBucket` (the
+    /// `LatencyBuckets` bucket of its logged duration, the aggregate's) when ≥ 0.
     @inline(__always)
     public mutating func add(time: Int64, route: Int32, method: Int32, status: Int16, code: Int32,
-                             client: UnsafeRawBufferPointer, durationMicros: Int64 = -1) {
+                             client: UnsafeRawBufferPointer, durationBucket: Int = -1) {
         guard time < ceiling else { return }
         let minute = Self.minute(of: time)
         traffic.add(RecentKey(minute: minute, route: route, method: method, status: status, code: code), RecentCount(requests: 1))
         if status == 429 && client.count > 0 { addRateLimited(minute: minute, client: client, RecentCount(requests: 1)) }
-        if durationMicros >= 0 {
-            let bucket = UInt16(truncatingIfNeeded: LatencyBucketIndex.shared.bucket(durationMicros))
-            latency.add(RecentLatencyKey(minute: minute, bucket: bucket), RecentCount(requests: 1))
+        if durationBucket >= 0 {
+            latency.add(RecentLatencyKey(minute: minute, bucket: UInt16(truncatingIfNeeded: durationBucket)), RecentCount(requests: 1))
         }
     }
 

@@ -92,7 +92,8 @@ public struct TrafficAggregate {
                              status: Int16(truncatingIfNeeded: record.status), code: code, flags: flags)
         let timed = record.durationMicros >= 0
         let row = traffic.add(key, TrafficCounts(requests: 1, timedRequests: timed ? 1 : 0, durationMicros: timed ? record.durationMicros : 0))
-        if timed { latency.add(row: row, bucket: latencyBuckets.bucket(record.durationMicros)) }
+        let bucket = timed ? latencyBuckets.bucket(record.durationMicros) : -1
+        if timed { latency.add(row: row, bucket: bucket) }
 
         if record.status >= 400 && record.client.count > 0 {
             clients.add(hour: hour, client: record.client, ClientCounts(errors: 1, rateLimited: record.status == 429 ? 1 : 0))
@@ -100,7 +101,7 @@ public struct TrafficAggregate {
         // Lines of the last hour, also by minute (`top` on the database): one comparison otherwise.
         if ts >= recent.floor {
             recent.add(time: ts, route: key.route, method: key.method, status: key.status, code: code, client: record.client,
-                       durationMicros: record.durationMicros)
+                       durationBucket: bucket)
         }
     }
 
@@ -166,13 +167,7 @@ public struct TrafficAggregate {
             if key.code != TrafficKey.noCode { moved.code = Int32(codeMap[Int(key.code)]) }
             rowMap[row] = traffic.add(moved, counts)
         }
-        // Into an empty aggregate (the engine's first merge of a step) rows keep their numbers
-        // unless routes folded: the list is then shared, not copied.
-        if latency.isEmpty && rowMap.indices.allSatisfy({ rowMap[$0] == $0 }) {
-            latency = other.latency
-        } else {
-            latency.merge(other.latency, rowMap: rowMap)
-        }
+        latency.merge(other.latency, rowMap: rowMap)
         clients.merge(other.clients)
         recent.merge(other.recent, routes: routeMap, methods: methodMap, codes: codeMap)
         malformed.merge(other.malformed, lineOffset: lines)

@@ -99,8 +99,8 @@ enum LatencySection {
             latency.routeHistograms.append(Report.Latency.RouteHistogram(method: key.method, route: key.route, histogram: h))
         }
         func nameOrder(_ a: Report.Latency.Route, _ b: Report.Latency.Route) -> Bool {
-            if a.route != b.route { return Array(a.route.utf8).lexicographicallyPrecedes(Array(b.route.utf8)) }
-            return Array(a.method.utf8).lexicographicallyPrecedes(Array(b.method.utf8))
+            if a.route != b.route { return a.route.utf8.lexicographicallyPrecedes(b.route.utf8) }
+            return a.method.utf8.lexicographicallyPrecedes(b.method.utf8)
         }
         latency.routes = Array(routes.filter { $0.stats.count >= minRequests }
             .sorted { $0.stats.p95 != $1.stats.p95 ? $0.stats.p95 > $1.stats.p95

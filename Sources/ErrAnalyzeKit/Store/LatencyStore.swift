@@ -30,8 +30,8 @@ public struct LatencyGroup: Sendable, Equatable {
 
     /// The order every store gives groups in: route, method (UTF-8 bytes), status, bucket.
     public static func inNameOrder(_ a: LatencyGroup, _ b: LatencyGroup) -> Bool {
-        if a.route != b.route { return Array(a.route.utf8).lexicographicallyPrecedes(Array(b.route.utf8)) }
-        if a.method != b.method { return Array(a.method.utf8).lexicographicallyPrecedes(Array(b.method.utf8)) }
+        if a.route != b.route { return a.route.utf8.lexicographicallyPrecedes(b.route.utf8) }
+        if a.method != b.method { return a.method.utf8.lexicographicallyPrecedes(b.method.utf8) }
         if a.status != b.status { return a.status < b.status }
         return a.bucket < b.bucket
     }

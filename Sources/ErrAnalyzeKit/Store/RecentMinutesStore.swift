@@ -40,7 +40,7 @@ public enum RecentMinutesRules {
             let stored = try present(minute)
             var named = stored.subtracting([RecentMinutes.otherClient]).count
             var sums: [String: Int64] = [:]
-            for (client, count) in clients.sorted(by: { $0.1 != $1.1 ? $0.1 > $1.1 : Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }) {
+            for (client, count) in clients.sorted(by: { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }) {
                 if stored.contains(client) || client == RecentMinutes.otherClient {
                     sums[client, default: 0] += count
                 } else if named < maxPerMinute - 1 {
@@ -52,7 +52,7 @@ public enum RecentMinutesRules {
             }
             for (client, count) in sums { rows.append(ClientRow(minute: minute, client: client, requests: count)) }
         }
-        return rows.sorted { $0.minute != $1.minute ? $0.minute < $1.minute : Array($0.client.utf8).lexicographicallyPrecedes(Array($1.client.utf8)) }
+        return rows.sorted { $0.minute != $1.minute ? $0.minute < $1.minute : $0.client.utf8.lexicographicallyPrecedes($1.client.utf8) }
     }
 
     /// The three reads of `recentMinutes(since:)`, the same SQL in both stores but for the
